@@ -1,0 +1,316 @@
+// Validation of one submission (PRODUCT §4–§5): guards and reads the file, walks
+// every sheet, row and cell once (streaming: memory stays flat), hands accepted
+// records to the sink in batches, and returns the report and the aggregates.
+// Never throws on bad input: every problem becomes an issue.
+import { resolveDepartment } from '../catalog';
+import type {
+  CoverInfo,
+  Issue,
+  LedgerCertificate,
+  Plan,
+  RawRow,
+  RawSheet,
+  RawWorkbook,
+  RecordSink,
+  ValidationOutcome,
+  ValidationReport,
+} from '../model';
+import { localDate, normalizePeriod, periodStart } from '../periods';
+import type { SheetSpec } from '../sheet-specs';
+import { type FileLimits, inspectFile, WorkbookError } from '../workbook/guard';
+import { csvKindFromFileName, readCsv } from '../workbook/read-csv';
+import { readXlsx } from '../workbook/read-xlsx';
+import { checkAcceptanceRow } from './acceptances';
+import { checkCertificationRow } from './certifications';
+import { type CoverState, checkCoverRow, newCoverState } from './cover';
+import { checkIndicatorRow, finishIndicators } from './indicators';
+import { checkInspectionRow } from './inspections';
+import { placed, say } from './messages';
+import { applyPeriodRule, RowCheck } from './row-check';
+import { DEFAULT_MAX_ISSUES, emptyAggregates, Run, type SheetRun, SinkFailure } from './run';
+import {
+  type HeaderMatch,
+  HEADER_SCAN_ROWS,
+  MergeSpreader,
+  classifySheet,
+  columnLetter,
+  isBlankRow,
+  isHeaderCandidate,
+  isNoteRow,
+  matchHeader,
+  sheetLabels,
+  specOfKind,
+} from './sheets';
+
+export interface CheckContext {
+  fileName: string; // the uploaded file's name: decides CSV kind (indicators.csv …)
+  department?: string; // from the S3 key or --department; any alias resolves
+  period?: string; // any spelling of §4
+  now: Date; // receipt time: decides PERIOD_NOT_STARTED
+  plan: Plan;
+  limits?: FileLimits;
+  maxIssues?: number; // default 1000; then one final TOO_MANY_ISSUES issue
+  sink?: RecordSink; // accepted records, in batches, while streaming
+  ledger?: LedgerCertificate[]; // certificates already in the ledger: for STOCK_MISMATCH
+  /** id given to this submission's certificates in the ledger view used for STOCK_MISMATCH */
+  submissionId?: string;
+}
+
+type RowValidator = (rc: RowCheck) => void;
+const VALIDATORS: Record<string, RowValidator> = {
+  indicators: checkIndicatorRow,
+  inspections: checkInspectionRow,
+  certifications: checkCertificationRow,
+  acceptances: checkAcceptanceRow,
+};
+
+/** Guards, reads and validates; never throws on bad input. */
+export async function checkSubmission(bytes: Uint8Array, ctx: CheckContext): Promise<ValidationOutcome> {
+  let workbook: RawWorkbook;
+  try {
+    const inspected = await inspectFile(bytes, ctx.fileName, ctx.limits);
+    if (!inspected.ok) return singleIssue(ctx, inspected.issue);
+    if (inspected.format === 'csv') {
+      const kind = csvKindFromFileName(ctx.fileName);
+      if (!kind) return singleIssue(ctx, { severity: 'error', code: 'FILE_NOT_WORKBOOK', message: say.csvName(ctx.fileName) });
+      workbook = readCsv(bytes, kind, ctx.limits);
+    } else {
+      workbook = await readXlsx(bytes, ctx.limits);
+    }
+  } catch (err) {
+    return singleIssue(ctx, readFailure(err));
+  }
+  return validateWorkbook(workbook, ctx);
+}
+
+/** The same on an already-read workbook (tests, and callers that read themselves). */
+export async function validateWorkbook(workbook: RawWorkbook, ctx: CheckContext): Promise<ValidationOutcome> {
+  const run = new Run(ctx.plan, ctx.maxIssues ?? DEFAULT_MAX_ISSUES, ctx.sink);
+  const given = resolveContext(run, ctx);
+  const cover = newCoverState();
+  let coverSeen = false;
+  try {
+    const rc = new RowCheck(run);
+    let ordinal = 0;
+    for await (const sheet of workbook.sheets) {
+      ordinal++;
+      if (sheet.state !== 'visible') continue; // hidden and very hidden: ignored silently
+      const spec = sheet.csvKind ? specOfKind(sheet.csvKind) : sheetSpecOf(run, sheet);
+      if (!spec) continue;
+      const sr: SheetRun = {
+        name: sheet.name,
+        ordinal,
+        spec,
+        labels: sheetLabels(sheet.name, spec),
+        summary: { name: sheet.name, kind: spec.kind, rows: 0, acceptedRows: 0 },
+        cols: {},
+        rowErrors: 0,
+      };
+      run.sheets.push(sr);
+      if (spec.kind === 'cover') {
+        coverSeen = true;
+        for await (const row of sheet.rows) checkCoverRow(run, sr, row, cover, given);
+      } else {
+        await checkTable(run, rc, sheet, sr, VALIDATORS[spec.kind]!);
+      }
+    }
+  } catch (err) {
+    if (err instanceof SinkFailure) throw err.original; // storage trouble is the caller's, not the file's
+    return singleIssue(ctx, readFailure(err), run.department, run.period?.id);
+  }
+  return finish(run, ctx, given, coverSeen ? cover.info : undefined);
+}
+
+// ---------------------------------------------------------------------------
+
+/** The department and period given by the caller, resolved; bad ones are file-level errors. */
+function resolveContext(run: Run, ctx: CheckContext): { department?: string; period?: string; bad: Set<string> } {
+  const out: { department?: string; period?: string; bad: Set<string> } = { bad: new Set() };
+  if (ctx.department !== undefined && ctx.department.trim() !== '') {
+    const d = resolveDepartment(ctx.department);
+    if (d) out.department = run.department = d.code;
+    else {
+      out.bad.add('department');
+      run.fileIssue('error', 'MISSING_CONTEXT', say.unknownDepartmentContext(ctx.department));
+    }
+  }
+  if (ctx.period !== undefined && ctx.period.trim() !== '') {
+    const p = normalizePeriod(ctx.period);
+    if (p) {
+      out.period = p;
+      run.setPeriod(p);
+    } else {
+      out.bad.add('period');
+      run.fileIssue('error', 'MISSING_CONTEXT', say.badPeriodContext(ctx.period));
+    }
+  }
+  return out;
+}
+
+function sheetSpecOf(run: Run, sheet: RawSheet): SheetSpec | undefined {
+  const c = classifySheet(sheet.name);
+  if (c === 'help') return undefined;
+  if (c === undefined) {
+    run.sheetIssue(sheet.name, 'warning', 'UNKNOWN_SHEET', say.unknownSheet());
+    return undefined;
+  }
+  return c.spec;
+}
+
+/** Header search, then every data row: blank and note rows skipped, merges spread, cells checked. */
+async function checkTable(run: Run, rc: RowCheck, sheet: RawSheet, sr: SheetRun, validate: RowValidator): Promise<void> {
+  const required = sr.spec.columns.filter((c) => c.required);
+  let searched: RawRow[] = []; // non-blank rows read while looking for the header
+  let best: { match: HeaderMatch; at: number } | undefined;
+  // check: validate rows; count: required columns missing, rows only counted; ignore: no header at all
+  let mode: 'search' | 'check' | 'count' | 'ignore' = 'search';
+  let spreader = new MergeSpreader([], 0);
+
+  const dataRow = (row: RawRow): void => {
+    const cells = row.cells;
+    // title, blank and note rows are judged on the file's own cells, before merges spread
+    if (isBlankRow(cells) || isNoteRow(cells)) {
+      if (!spreader.empty) spreader.apply(row.index, cells, false);
+      return;
+    }
+    if (mode === 'count') {
+      sr.summary.rows++;
+      sr.rowErrors++;
+      return;
+    }
+    if (!spreader.empty) spreader.apply(row.index, cells, true);
+    rc.begin(sr, row.index, cells);
+    validate(rc);
+  };
+
+  const settle = (): void => {
+    const rows = searched;
+    searched = [];
+    if (!best) {
+      // a sheet with nothing on it is simply empty; one with content but no header cannot be read
+      if (rows.length > 0) {
+        run.sheetIssue(sr, 'error', 'MISSING_COLUMN', say.noHeader(required.map((c) => c.zh), required.map((c) => c.en)));
+      }
+      mode = 'ignore';
+      return;
+    }
+    const headerRow = rows[best.at]!.index;
+    headerIssues(run, sr, best.match, headerRow);
+    for (const c of best.match.columns) sr.cols[c.spec.field] = c;
+    const missing = required.filter((c) => !sr.cols[c.field]);
+    for (const c of missing) run.sheetIssue(sr, 'error', 'MISSING_COLUMN', say.missingColumn(c.zh, c.en));
+    mode = missing.length > 0 ? 'count' : 'check';
+    spreader = new MergeSpreader(sheet.merges, headerRow);
+    for (let i = best.at + 1; i < rows.length; i++) dataRow(rows[i]!);
+  };
+
+  for await (const row of sheet.rows) {
+    if (mode === 'search') {
+      if (isBlankRow(row.cells)) continue;
+      searched.push(row);
+      const match = matchHeader(sr.spec, row.cells);
+      // a row with every required header is the header; otherwise the best of the first rows
+      const complete = required.every((c) => match.columns.some((m) => m.spec === c));
+      if (complete || (isHeaderCandidate(match) && (!best || match.matched > best.match.matched))) {
+        best = { match, at: searched.length - 1 };
+      }
+      if (complete || searched.length >= HEADER_SCAN_ROWS) settle();
+    } else if (mode !== 'ignore') dataRow(row);
+    if (run.needsFlush) await run.flush();
+  }
+  if (mode === 'search') settle();
+}
+
+/** UNKNOWN_COLUMN warnings at header cells: unknown headers and repeated columns. */
+function headerIssues(run: Run, sr: SheetRun, match: HeaderMatch, headerRow: number): void {
+  for (const h of match.cells) {
+    if (h.type !== 'unknown' && h.type !== 'duplicate') continue;
+    const column = columnLetter(h.index);
+    const cell = `${column}${headerRow}`;
+    const body = h.type === 'unknown' ? say.unknownColumn() : say.duplicateColumn(`${h.first.letter}${headerRow}`);
+    run.add({
+      severity: 'warning',
+      code: 'UNKNOWN_COLUMN',
+      sheet: sr.name,
+      row: headerRow,
+      column,
+      cell,
+      header: h.header,
+      value: h.header,
+      message: placed({ sheetZh: sr.labels.zh, sheetEn: sr.labels.en, row: headerRow, cell, headerZh: h.header, headerEn: h.header }, body),
+    });
+  }
+}
+
+/** Rules that need the whole file, then the report. */
+async function finish(
+  run: Run,
+  ctx: CheckContext,
+  given: { department?: string; period?: string; bad: Set<string> },
+  cover: CoverInfo | undefined,
+): Promise<ValidationOutcome> {
+  if (!run.sheets.some((s) => s.spec.kind !== 'cover')) run.fileIssue('error', 'NO_KNOWN_SHEET', say.noKnownSheet());
+
+  const missing = (['department', 'period'] as const).filter(
+    (k) => !given.bad.has(k) && (k === 'department' ? !run.department : !run.period),
+  );
+  if (missing.length > 0) run.fileIssue('error', 'MISSING_CONTEXT', say.missingContext([...missing]));
+
+  if (run.period) {
+    const today = localDate(ctx.now);
+    const start = periodStart(run.period.id);
+    if (start > today) run.fileIssue('error', 'PERIOD_NOT_STARTED', say.periodNotStarted(run.period.id, start, today));
+    // period rules of rows read before the cover gave the period
+    for (const d of run.deferred) {
+      applyPeriodRule(run, d.kind, d.sheet, d.row, d.col, d.iso, (severity) => {
+        if (severity !== 'error' || d.rowState.hasError) return;
+        d.rowState.hasError = true;
+        d.sheet.summary.acceptedRows--;
+        d.sheet.rowErrors++;
+      });
+    }
+  }
+
+  await finishIndicators(run, { ledger: ctx.ledger ?? [], submissionId: ctx.submissionId ?? 'this-submission' });
+  await run.flush(true);
+
+  run.aggregates.acceptances.greenArea = run.greenArea100 / 100;
+  run.aggregates.acceptances.totalArea = run.totalArea100 / 100;
+
+  const report: ValidationReport = {
+    status: run.errors > 0 ? 'rejected' : 'accepted',
+    ...(run.department ? { department: run.department } : {}),
+    ...(run.period ? { period: run.period.id } : {}),
+    file: ctx.fileName,
+    ...(ctx.submissionId ? { submissionId: ctx.submissionId } : {}),
+    receivedAt: ctx.now.toISOString(),
+    sheets: run.sheets.map((s) => s.summary),
+    issues: run.finalIssues(),
+    counts: { errors: run.errors, warnings: run.warnings },
+  };
+  return { report, aggregates: run.aggregates, ...(cover ? { cover } : {}) };
+}
+
+/** The issue for a failure while reading: the reader's own (WorkbookError), else FILE_CORRUPT. */
+function readFailure(err: unknown): Issue {
+  if (err instanceof WorkbookError) return err.issue;
+  return { severity: 'error', code: 'FILE_CORRUPT', message: say.fileCorrupt() };
+}
+
+/** A report with one file-level issue: nothing of the file counts as accepted. */
+function singleIssue(ctx: CheckContext, issue: Issue, department?: string, period?: string): ValidationOutcome {
+  const dep = department ?? (ctx.department ? resolveDepartment(ctx.department)?.code : undefined);
+  const per = period ?? (ctx.period ? normalizePeriod(ctx.period) : undefined);
+  const report: ValidationReport = {
+    status: issue.severity === 'error' ? 'rejected' : 'accepted',
+    ...(dep ? { department: dep } : {}),
+    ...(per ? { period: per } : {}),
+    file: ctx.fileName,
+    ...(ctx.submissionId ? { submissionId: ctx.submissionId } : {}),
+    receivedAt: ctx.now.toISOString(),
+    sheets: [],
+    issues: [issue],
+    counts: { errors: issue.severity === 'error' ? 1 : 0, warnings: issue.severity === 'warning' ? 1 : 0 },
+  };
+  return { report, aggregates: emptyAggregates() };
+}

@@ -1,0 +1,57 @@
+// 抽查明细 / Inspections (PRODUCT §5.3): one spot-check batch per row.
+import type { CheckLevel, CheckResult, InspectionRecord } from '../model';
+import { normalizeKey } from '../text';
+import { say } from './messages';
+import type { RowCheck } from './row-check';
+import { Run } from './run';
+
+/** Rows of this category feed the building-material pass rate; all others the manufacturing one. */
+const BUILDING_MATERIAL = new Set(['建筑材料', 'buildingmaterial', 'buildingmaterials']);
+
+export function isBuildingMaterial(category: string): boolean {
+  return BUILDING_MATERIAL.has(normalizeKey(category));
+}
+
+export function checkInspectionRow(rc: RowCheck): void {
+  const run = rc.run;
+  const batchId = rc.text('batchId', true);
+  const category = rc.text('category', true);
+  const enterprise = rc.text('enterprise', true);
+  const creditCode = rc.creditCode('creditCode', true);
+  const samplingDate = rc.date('samplingDate', true);
+  if (samplingDate) rc.inPeriod('samplingDate', samplingDate);
+  const level = rc.enumValue('level', true);
+  const result = rc.enumValue('result', true);
+  const failedItems = rc.text('failedItems', false);
+  if (result === 'fail' && failedItems === undefined) {
+    const col = rc.col('failedItems');
+    // without the column the result cell is where the clerk can act
+    rc.issue(col ?? rc.col('result'), 'FAILED_ITEMS_MISSING', say.failedItemsMissing(), col ? null : rc.rawCell(rc.col('result')));
+  }
+  if (batchId) {
+    const key = normalizeKey(batchId);
+    const first = run.batchIds.get(key);
+    if (first === undefined) run.batchIds.set(key, Run.firstRef(rc.sheet, rc.row));
+    else {
+      const f = run.describeFirst(first, rc.sheet);
+      rc.issue(rc.col('batchId'), 'DUPLICATE', say.duplicate({ zh: '批次编号', en: 'batch ID' }, f.row, f.sheet), batchId);
+    }
+  }
+  if (!rc.end()) return;
+  const agg = isBuildingMaterial(category!) ? run.aggregates.inspections.buildingMaterial : run.aggregates.inspections.other;
+  agg.total++;
+  if (result === 'pass') agg.passed++;
+  if (!run.sink) return;
+  const record: InspectionRecord = {
+    batchId: batchId!,
+    category: category!,
+    enterprise: enterprise!,
+    creditCode: creditCode!,
+    samplingDate: samplingDate!,
+    level: level as CheckLevel,
+    result: result as CheckResult,
+    src: { sheet: rc.sheet.name, row: rc.row },
+  };
+  if (failedItems) record.failedItems = failedItems;
+  run.push('inspections', record);
+}

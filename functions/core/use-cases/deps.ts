@@ -1,0 +1,22 @@
+// What every use case is given by a composition root (Lambda or the local CLI).
+import type { Department, Plan } from '../model';
+import type { PeriodOffsets } from '../periods';
+import type { AlertPublisher, AlertRepository, Clock, Logger, ObjectStore, SubmissionRepository } from '../ports';
+import type { FileLimits } from '../workbook/guard';
+
+export interface PipelineDeps {
+  plan: Plan;
+  departments: Department[];
+  offsets: PeriodOffsets;
+  limits?: FileLimits;
+  submissions: SubmissionRepository;
+  alerts: AlertRepository;
+  /** the submissions bucket (raw uploads) */
+  uploads: ObjectStore;
+  /** the reports bucket: reports/, alerts/, summaries/ */
+  reports: ObjectStore;
+  /** SNS in AWS; locally alerts go to S3 and the console only */
+  publisher?: AlertPublisher;
+  clock: Clock;
+  logger: Logger;
+}

@@ -1,0 +1,41 @@
+// Evaluate a period against the plan and raise the alerts it calls for.
+import { evaluationAlerts } from '../alerts/alerts';
+import { evaluatePeriod, type PeriodFacts } from '../evaluation/evaluate';
+import type { Alert, EvaluationResult } from '../model';
+import { comparePeriods, periodsBetween } from '../periods';
+import type { PipelineDeps } from './deps';
+import { loadLedger } from './ingest';
+import { raiseAlerts } from './raise-alerts';
+
+export class PeriodOutsidePlanError extends Error {
+  override name = 'PeriodOutsidePlanError';
+}
+
+/** Loads what evaluation needs for `period` and computes every indicator's status. */
+export async function assessPeriod(deps: Pick<PipelineDeps, 'plan' | 'submissions'>, period: string): Promise<EvaluationResult> {
+  const { plan } = deps;
+  if (comparePeriods(period, plan.firstPeriod) < 0 || comparePeriods(period, plan.lastPeriod) > 0) {
+    throw new PeriodOutsidePlanError(
+      `${period} 不在规划期内（${plan.firstPeriod}–${plan.lastPeriod}） / ${period} is outside the plan (${plan.firstPeriod}–${plan.lastPeriod})`,
+    );
+  }
+  const facts: PeriodFacts[] = [];
+  for (const p of periodsBetween(plan.firstPeriod, period)) {
+    facts.push({ period: p, versions: await deps.submissions.currentVersions(p) });
+  }
+  const certificates = await loadLedger(deps, period);
+  return evaluatePeriod({ plan, period, facts, certificates });
+}
+
+export interface EvaluateOutcome {
+  result: EvaluationResult;
+  raised: Alert[];
+}
+
+export async function evaluateAndAlert(deps: PipelineDeps, period: string): Promise<EvaluateOutcome> {
+  const result = await assessPeriod(deps, period);
+  const alerts = evaluationAlerts(result, deps.plan, deps.clock.now().toISOString());
+  const raised = await raiseAlerts(deps, alerts);
+  deps.logger.info('period evaluated', { period, indicators: result.indicators.length, raised: raised.length });
+  return { result, raised };
+}

@@ -1,0 +1,48 @@
+// The quarterly summary: evaluation, who submitted, alerts and data quality, in four formats.
+import type { IssueCode } from '../model';
+import { submissionStatuses } from '../submission-status';
+import { buildSummary, type DataQualityRow, type Summary } from '../summary/build';
+import { summaryCsv } from '../summary/render-csv';
+import { summaryHtml } from '../summary/render-html';
+import { summaryXlsx } from '../summary/render-xlsx';
+import type { PipelineDeps } from './deps';
+import { assessPeriod } from './evaluate';
+
+export interface SummaryFile {
+  name: string; // summary.json …
+  key: string; // summaries/{period}/summary.json
+  body: Uint8Array | string;
+  contentType: string;
+}
+
+export async function writeSummary(deps: PipelineDeps, period: string): Promise<{ summary: Summary; files: SummaryFile[] }> {
+  const evaluation = await assessPeriod(deps, period);
+  const versions = await deps.submissions.allVersions(period);
+  const dataQuality: DataQualityRow[] = [];
+  for (const v of versions) {
+    for (const [key, count] of Object.entries(v.issueCounts)) {
+      const [severity, code] = key.split(':') as ['error' | 'warning', IssueCode];
+      const row = dataQuality.find((r) => r.department === v.department && r.code === code && r.severity === severity);
+      if (row) row.count += count;
+      else dataQuality.push({ department: v.department, code, severity, count });
+    }
+  }
+  const summary = buildSummary({
+    plan: deps.plan,
+    period,
+    generatedAt: deps.clock.now().toISOString(),
+    evaluation,
+    submissions: submissionStatuses(period, deps.clock.now(), versions, deps.departments, deps.plan, deps.offsets),
+    alerts: await deps.alerts.list(period),
+    dataQuality,
+  });
+  const files: SummaryFile[] = [
+    { name: 'summary.json', body: JSON.stringify(summary, null, 2), contentType: 'application/json; charset=utf-8' },
+    { name: 'summary.csv', body: summaryCsv(summary), contentType: 'text/csv; charset=utf-8' },
+    { name: 'summary.xlsx', body: await summaryXlsx(summary), contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+    { name: 'summary.html', body: summaryHtml(summary), contentType: 'text/html; charset=utf-8' },
+  ].map((f) => ({ ...f, key: `summaries/${period}/${f.name}` }));
+  for (const f of files) await deps.reports.put(f.key, f.body, f.contentType);
+  deps.logger.info('summary written', { period, files: files.length });
+  return { summary, files };
+}

@@ -1,0 +1,60 @@
+// Lambda: SQS batch of S3 object-created notifications → ingest each submission,
+// then evaluate its period. Failures are reported per message so only they retry.
+import type { SQSBatchResponse, SQSEvent, S3Event } from 'aws-lambda';
+import type { PipelineDeps } from '../core/use-cases/deps';
+import { evaluateAndAlert } from '../core/use-cases/evaluate';
+import { type IngestResult, type UploadedObject, NotASubmissionKeyError, ingestSubmission } from '../core/use-cases/ingest';
+import { lambdaDeps } from '../runtime/lambda';
+
+/** S3 notification keys are URL-encoded with '+' for spaces. */
+export function decodeS3Key(key: string): string {
+  return decodeURIComponent(key.replace(/\+/g, ' '));
+}
+
+export function uploadsOf(body: string): UploadedObject[] {
+  const event = JSON.parse(body) as Partial<S3Event> & { Event?: string };
+  if (event.Event === 's3:TestEvent' || !event.Records) return [];
+  return event.Records.filter((r) => r.eventName.startsWith('ObjectCreated')).map((r) => ({
+    bucket: r.s3.bucket.name,
+    key: decodeS3Key(r.s3.object.key),
+    versionId: r.s3.object.versionId,
+    eTag: r.s3.object.eTag,
+    sequencer: r.s3.object.sequencer,
+    size: r.s3.object.size,
+    eventTime: r.eventTime,
+  }));
+}
+
+export function createIngestHandler(getDeps: () => PipelineDeps, observe?: (result: IngestResult) => void) {
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const deps = getDeps();
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const message of event.Records) {
+      try {
+        for (const upload of uploadsOf(message.body)) {
+          let result: IngestResult;
+          try {
+            result = await ingestSubmission(deps, upload);
+          } catch (err) {
+            if (err instanceof NotASubmissionKeyError) {
+              deps.logger.warn('ignored object outside submissions/{department}/{period}/', { key: upload.key });
+              continue;
+            }
+            throw err;
+          }
+          if (result.version.status === 'accepted') await evaluateAndAlert(deps, result.version.period).catch((err) =>
+            // evaluation failing must not send the (stored) submission back to the queue
+            deps.logger.error('evaluation after ingest failed', { period: result.version.period, error: String(err) }),
+          );
+          observe?.(result);
+        }
+      } catch (err) {
+        deps.logger.error('ingest failed', { messageId: message.messageId, error: String(err) });
+        batchItemFailures.push({ itemIdentifier: message.messageId });
+      }
+    }
+    return { batchItemFailures };
+  };
+}
+
+export const handler = createIngestHandler(() => lambdaDeps('ingest'));

@@ -1,0 +1,72 @@
+// The local data directory (default .qtrack/): dynalite's LevelDB files and
+// s3rver's buckets, plus a marker that says the directory is qtrack's. A directory
+// that is not qtrack's, or whose marker is damaged, is never written to.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const MARKER = 'qtrack-data.json';
+const FORMAT = 1;
+
+export class DataDirError extends Error {
+  override name = 'DataDirError';
+  constructor(
+    readonly zh: string,
+    readonly en: string,
+  ) {
+    super(`${zh} / ${en}`);
+  }
+}
+
+export interface DataDir {
+  root: string;
+  dynamodb: string; // LevelDB directory for dynalite
+  s3: string; // s3rver directory
+}
+
+/** Opens (creating when absent or empty) a qtrack data directory. */
+export function openDataDir(path: string): DataDir {
+  const root = resolve(path);
+  const markerPath = join(root, MARKER);
+  if (existsSync(root)) {
+    let entries: string[];
+    try {
+      entries = readdirSync(root);
+    } catch {
+      throw new DataDirError(`数据目录 ${root} 不是一个可读的文件夹`, `data directory ${root} is not a readable folder`);
+    }
+    if (entries.length > 0) {
+      if (!entries.includes(MARKER)) {
+        throw new DataDirError(
+          `${root} 不是 qtrack 的数据目录（缺少 ${MARKER}），为免覆盖其中的文件，已停止；请用 --data-dir 指定一个空目录或 qtrack 的数据目录`,
+          `${root} is not a qtrack data directory (no ${MARKER}); stopped so nothing in it is overwritten — pass --data-dir with an empty folder or a qtrack data directory`,
+        );
+      }
+      let marker: { app?: string; format?: number };
+      try {
+        marker = JSON.parse(readFileSync(markerPath, 'utf8'));
+      } catch {
+        throw new DataDirError(
+          `数据目录 ${root} 已损坏：${MARKER} 无法读取；请检查或换用新的 --data-dir`,
+          `data directory ${root} is damaged: ${MARKER} cannot be read; check it or use a new --data-dir`,
+        );
+      }
+      if (marker.app !== 'qtrack' || marker.format !== FORMAT) {
+        throw new DataDirError(
+          `数据目录 ${root} 的格式不受支持（${MARKER}: ${JSON.stringify(marker)}）`,
+          `data directory ${root} has an unsupported format (${MARKER}: ${JSON.stringify(marker)})`,
+        );
+      }
+      return layout(root);
+    }
+  }
+  mkdirSync(root, { recursive: true });
+  writeFileSync(markerPath, JSON.stringify({ app: 'qtrack', format: FORMAT }, null, 2) + '\n');
+  const dir = layout(root);
+  mkdirSync(dir.dynamodb, { recursive: true });
+  mkdirSync(dir.s3, { recursive: true });
+  return dir;
+}
+
+function layout(root: string): DataDir {
+  return { root, dynamodb: join(root, 'dynamodb'), s3: join(root, 's3') };
+}

@@ -1,0 +1,43 @@
+// The only place that constructs AWS SDK clients. In Lambda the defaults apply;
+// locally the embedded servers' endpoints and dummy credentials are passed in.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+
+export interface Clients {
+  dynamodb: DynamoDBClient;
+  s3: S3Client;
+  sns?: SNSClient;
+}
+
+export interface LocalEndpoints {
+  dynamodb: string; // http://127.0.0.1:port
+  s3: string;
+}
+
+/** Clients for Lambda: region and credentials from the runtime. */
+export function awsClients(): Clients {
+  return { dynamodb: new DynamoDBClient({}), s3: new S3Client({}), sns: new SNSClient({}) };
+}
+
+/** Clients for the embedded dynalite and s3rver servers (no SNS locally). */
+export function localClients(endpoints: LocalEndpoints): Clients {
+  const region = 'us-east-1';
+  return {
+    dynamodb: new DynamoDBClient({
+      region,
+      endpoint: endpoints.dynamodb,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 3,
+    }),
+    s3: new S3Client({
+      region,
+      endpoint: endpoints.s3,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      // s3rver stores aws-chunked framing verbatim unless checksums are off (TOOLCHAIN.md)
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+  };
+}

@@ -1,0 +1,40 @@
+// The CDK app (cdk.json "app"). One stack, `Qtrack`: `npx cdk deploy` deploys it all.
+// Environment-agnostic, so `npx cdk synth` works offline without credentials.
+//
+// Optional context (cdk.json or -c key=value):
+//   qtrack:dueDays, qtrack:summaryDays, qtrack:plan, qtrack:scheduleHourUtc
+//   qtrack:alertEmails, qtrack:opsEmails   comma-separated e-mail addresses
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { QtrackStack } from './stacks/qtrack-stack';
+
+const app = new App();
+
+function intContext(key: string): number | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new Error(`context ${key} must be an integer, got ${String(value)}`);
+  return n;
+}
+
+function listContext(key: string): string[] | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === '') return undefined;
+  return String(value)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+new QtrackStack(app, 'Qtrack', {
+  dueDays: intContext('qtrack:dueDays'),
+  summaryDays: intContext('qtrack:summaryDays'),
+  plan: app.node.tryGetContext('qtrack:plan') as string | undefined,
+  scheduleHourUtc: intContext('qtrack:scheduleHourUtc'),
+  alertEmails: listContext('qtrack:alertEmails'),
+  opsEmails: listContext('qtrack:opsEmails'),
+});
+
+// cdk-nag 3: the AWS Solutions checks run at synth; an unacknowledged finding fails it.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,0 +1,70 @@
+// The command line's own contract: usage errors and data-directory problems exit 2
+// with a one-line Chinese + English message and change nothing on disk.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../functions/local/cli';
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (t) => void out.push(t), err: (t) => void err.push(t) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'qtrack-cli-'));
+
+describe('qtrack command line', () => {
+  it.each([
+    [['frobnicate'], /未知命令“frobnicate”.*unknown command "frobnicate"/],
+    [['evaluate', '--perod', '2026-Q1'], /不支持选项 --perod.*has no option --perod/],
+    [['evaluate', '--period'], /缺少取值.*needs a value/],
+    [['evaluate'], /缺少 --period.*missing --period/],
+    [['evaluate', '--period', '2026-Q5'], /无法识别的统计期.*unrecognised period/],
+    [['submit', 'x.xlsx', '--department', 'nobody', '--period', '2026-Q1'], /未知部门“nobody”.*unknown department "nobody"/],
+    [['validate'], /需要一个文件参数.*needs a FILE argument/],
+    [['validate', 'no-such-file.xlsx'], /找不到文件 no-such-file.xlsx.*file not found: no-such-file.xlsx/],
+    [['monitor', '--now', 'yesterday'], /不是 ISO 日期.*not an ISO date/],
+  ])('%j → exit 2 with a bilingual one-line message', async (argv, message) => {
+    const r = await run(...argv, '--data-dir', tmp());
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('help prints the usage and exits 0', async () => {
+    const r = await run('help');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('qtrack validate FILE'.replace('qtrack ', ''));
+  });
+
+  it('refuses a data directory that is not qtrack’s and leaves it untouched', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'thesis.docx'), 'precious');
+    const r = await run('alerts', '--data-dir', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/不是 qtrack 的数据目录.*is not a qtrack data directory/);
+    expect(readdirSync(dir)).toEqual(['thesis.docx']);
+    expect(readFileSync(join(dir, 'thesis.docx'), 'utf8')).toBe('precious');
+  });
+
+  it('refuses a data directory whose marker is damaged', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'qtrack-data.json'), '{ not json');
+    mkdirSync(join(dir, 'dynamodb'));
+    const r = await run('alerts', '--data-dir', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/已损坏.*is damaged/);
+  });
+
+  it('reports damaged DynamoDB data instead of crashing', async () => {
+    const dir = tmp();
+    expect((await run('alerts', '--data-dir', dir)).code).toBe(0);
+    // clobber LevelDB's manifest pointer
+    writeFileSync(join(dir, 'dynamodb', 'CURRENT'), 'MANIFEST-999999\n');
+    const r = await run('alerts', '--data-dir', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/无法打开，可能已损坏.*cannot be opened and may be damaged/);
+  });
+});

@@ -1,0 +1,123 @@
+// Storage that never loses or half-stores: versions, the current pointer, redelivery,
+// a crash between steps, and a ledger that a corrected re-upload really corrects.
+import { describe, expect, it } from 'vitest';
+import {
+  FixedClock,
+  MemoryAlertRepository,
+  MemoryObjectStore,
+  MemoryPublisher,
+  MemorySubmissionRepository,
+  silentLogger,
+} from '../../../functions/adapters/memory';
+import { DEPARTMENTS, loadPlan } from '../../../functions/core/catalog';
+import { DEFAULT_OFFSETS } from '../../../functions/core/periods';
+import type { PipelineDeps } from '../../../functions/core/use-cases/deps';
+import { assessPeriod } from '../../../functions/core/use-cases/evaluate';
+import { type UploadedObject, ingestSubmission } from '../../../functions/core/use-cases/ingest';
+import { CERT_HEADERS, brandCertificate, inspectionRows, xlsx } from '../../support/workbooks';
+
+function setup() {
+  const submissions = new MemorySubmissionRepository();
+  const deps: PipelineDeps = {
+    plan: loadPlan(),
+    departments: DEPARTMENTS,
+    offsets: DEFAULT_OFFSETS,
+    submissions,
+    alerts: new MemoryAlertRepository(),
+    uploads: new MemoryObjectStore(),
+    reports: new MemoryObjectStore(),
+    publisher: new MemoryPublisher(),
+    clock: new FixedClock(new Date('2026-04-05T02:00:00Z')),
+    logger: silentLogger,
+  };
+  let n = 0;
+  const upload = async (bytes: Uint8Array, eventTime: string, name = 'q1.xlsx'): Promise<UploadedObject> => {
+    const key = `submissions/market-regulation/2026-Q1/${name}`;
+    await deps.uploads.put(key, bytes, 'application/octet-stream');
+    return { bucket: 'uploads', key, eTag: `etag-${++n}`, sequencer: String(n), eventTime };
+  };
+  return { deps, submissions, upload };
+}
+
+describe('ingest: versions and the current pointer', () => {
+  it('a re-upload supersedes, a rejected re-upload leaves the accepted one current, every version keeps its report', async () => {
+    const { deps, submissions, upload } = setup();
+    const first = await ingestSubmission(deps, await upload(await xlsx({ 抽查明细: inspectionRows(19, 1) }), '2026-04-05T02:00:00Z'));
+    const second = await ingestSubmission(deps, await upload(await xlsx({ 抽查明细: inspectionRows(20, 0) }), '2026-04-06T02:00:00Z'));
+    const bad = await xlsx({ 抽查明细: [...inspectionRows(20, 0), ['B99', '电子电器', '企业', 'NOT-A-CODE', new Date('2026-02-10'), '区', '合格', null]] });
+    const third = await ingestSubmission(deps, await upload(bad, '2026-04-07T02:00:00Z'));
+    expect([first.report.status, second.report.status, third.report.status]).toEqual(['accepted', 'accepted', 'rejected']);
+    const current = await submissions.currentVersions('2026-Q1');
+    expect(current.map((v) => v.submissionId)).toEqual([second.version.submissionId]);
+    expect(current[0]!.aggregates.inspections.other).toEqual({ passed: 20, total: 20 });
+    expect((await submissions.allVersions('2026-Q1')).map((v) => v.status)).toEqual(['accepted', 'accepted', 'rejected']);
+    for (const r of [first, second, third]) expect(await deps.reports.get(r.version.reportKey)).toBeDefined();
+    const alerts = await deps.alerts.list('2026-Q1');
+    expect(alerts.map((a) => a.type)).toEqual(['SUBMISSION_REJECTED']);
+  });
+
+  it('a redelivered event for the same object version changes nothing', async () => {
+    const { deps, submissions, upload } = setup();
+    const object = await upload(await xlsx({ 抽查明细: inspectionRows(10, 0) }), '2026-04-05T02:00:00Z');
+    const once = await ingestSubmission(deps, object);
+    const twice = await ingestSubmission(deps, object);
+    expect(twice.repeated).toBe(true);
+    expect(twice.version).toEqual(once.version);
+    expect(await submissions.allVersions('2026-Q1')).toHaveLength(1);
+  });
+
+  it('an older upload delivered late does not replace a newer current version', async () => {
+    const { deps, submissions, upload } = setup();
+    const older = await upload(await xlsx({ 抽查明细: inspectionRows(5, 0) }), '2026-04-05T02:00:00Z', 'a.xlsx');
+    const newer = await upload(await xlsx({ 抽查明细: inspectionRows(8, 0) }), '2026-04-06T02:00:00Z', 'b.xlsx');
+    const n = await ingestSubmission(deps, newer);
+    const o = await ingestSubmission(deps, older);
+    expect(o.current).toBe(false);
+    expect((await submissions.currentVersions('2026-Q1')).map((v) => v.submissionId)).toEqual([n.version.submissionId]);
+  });
+
+  it('a crash before the version is made current leaves the old one current; the redelivery finishes the job', async () => {
+    const { deps, submissions, upload } = setup();
+    const first = await ingestSubmission(deps, await upload(await xlsx({ 抽查明细: inspectionRows(9, 1) }), '2026-04-05T02:00:00Z'));
+    const object = await upload(await xlsx({ 抽查明细: inspectionRows(10, 0) }), '2026-04-06T02:00:00Z');
+    const makeCurrent = submissions.makeCurrent.bind(submissions);
+    submissions.makeCurrent = async () => {
+      throw new Error('Lambda timed out');
+    };
+    await expect(ingestSubmission(deps, object)).rejects.toThrow('Lambda timed out');
+    expect((await submissions.currentVersions('2026-Q1')).map((v) => v.submissionId)).toEqual([first.version.submissionId]);
+    submissions.makeCurrent = makeCurrent;
+    const retried = await ingestSubmission(deps, object);
+    expect(retried.current).toBe(true);
+    expect((await submissions.currentVersions('2026-Q1'))[0]!.aggregates.inspections.other).toEqual({ passed: 10, total: 10 });
+  });
+
+  it('a crash while records are written leaves nothing of the new version visible', async () => {
+    const { deps, submissions, upload } = setup();
+    const first = await ingestSubmission(deps, await upload(await xlsx({ 抽查明细: inspectionRows(3, 0) }), '2026-04-05T02:00:00Z'));
+    const putRecords = submissions.putRecords.bind(submissions);
+    submissions.putRecords = async () => {
+      throw new Error('throttled');
+    };
+    await expect(ingestSubmission(deps, await upload(await xlsx({ 抽查明细: inspectionRows(900, 0) }), '2026-04-06T02:00:00Z'))).rejects.toThrow('throttled');
+    submissions.putRecords = putRecords;
+    const current = await submissions.currentVersions('2026-Q1');
+    expect(current.map((v) => v.submissionId)).toEqual([first.version.submissionId]);
+    expect(await submissions.getRecords(first.version.submissionId, 'inspections')).toHaveLength(3);
+  });
+
+  it('the certificate ledger follows the current version: a corrected re-upload really corrects', async () => {
+    const { deps, upload } = setup();
+    const certs = (rows: ReturnType<typeof brandCertificate>[]) => xlsx({ 认证明细: [CERT_HEADERS, ...rows] });
+    await ingestSubmission(deps, await upload(await certs([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13].map((n) => brandCertificate(n))), '2026-04-05T02:00:00Z'));
+    let brand = (await assessPeriod(deps, '2026-Q1')).indicators.find((i) => i.code === 'SHANGHAI_BRAND_TOTAL')!;
+    expect(brand.value).toBe(13);
+    // the clerk corrects: two of them had been withdrawn
+    await ingestSubmission(
+      deps,
+      await upload(await certs([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13].map((n) => brandCertificate(n, n > 11 ? '撤销' : '有效'))), '2026-04-06T02:00:00Z'),
+    );
+    brand = (await assessPeriod(deps, '2026-Q1')).indicators.find((i) => i.code === 'SHANGHAI_BRAND_TOTAL')!;
+    expect(brand.value).toBe(11);
+  });
+});
