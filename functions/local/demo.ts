@@ -99,7 +99,7 @@ function construction(period: string, q: { month: string; failedProject: boolean
   if (q.badCreditCode) materials.rows[5]![3] = '91310105MA1FL0XX1X';
   const acceptances: Row[] = [['工程名称', '竣工验收日期', '验收结论', '绿色建筑', '建筑面积(㎡)']];
   for (let i = 0; i < 10; i++) {
-    acceptances.push([`长宁示例工程${period}-${i + 1}`, d(`${q.month}-${String(i + 5).padStart(2, '0')}`), q.failedProject && i === 9 ? '不合格' : '合格', i < 8 ? '是' : '否', 10_000 + i * 500]);
+    acceptances.push([`长宁示例工程${period}-${i + 1}`, d(`${q.month}-${String(i + 5).padStart(2, '0')}`), q.failedProject && i === 9 ? '不合格' : '合格', i < 9 ? '是' : '否', 10_000 + i * 500]);
   }
   return workbook('长宁区质量提升指标季度报送', cover('区建设管理委', period), [
     { name: '指标', rows: [['指标代码', '数值', '备注'], ['MAJOR_PROJECTS_LEVEL', '国内领先', '长宁古北项目获上海市建设工程“白玉兰奖”']] },
