@@ -16,6 +16,12 @@ import { buildSummary } from '../../functions/core/summary/build';
 import { summaryHtml } from '../../functions/core/summary/render-html';
 import { evaluation, input } from '../unit/summary/fixture';
 
+// page.evaluate callbacks run in the page; the project's tsconfig has no DOM lib
+// (core code must not use it), so the few page globals are declared here, module-local.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare function getComputedStyle(element: unknown): { breakInside: string; breakBefore: string };
+
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const SKIP = !HAVE_CHROMIUM && !process.env.CI;

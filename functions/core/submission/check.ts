@@ -114,11 +114,11 @@ export async function validateWorkbook(workbook: RawWorkbook, ctx: CheckContext)
         await checkTable(run, rc, sheet, sr, VALIDATORS[spec.kind]!);
       }
     }
+    return await finish(run, ctx, given, coverSeen ? cover.info : undefined);
   } catch (err) {
     if (err instanceof SinkFailure) throw err.original; // storage trouble is the caller's, not the file's
     return singleIssue(ctx, readFailure(err), run.department, run.period?.id);
   }
-  return finish(run, ctx, given, coverSeen ? cover.info : undefined);
 }
 
 // ---------------------------------------------------------------------------

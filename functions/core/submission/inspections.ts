@@ -9,7 +9,20 @@ import { Run } from './run';
 const BUILDING_MATERIAL = new Set(['建筑材料', 'buildingmaterial', 'buildingmaterials']);
 
 export function isBuildingMaterial(category: string): boolean {
-  return BUILDING_MATERIAL.has(normalizeKey(category));
+  // categories repeat down a sheet: normalise each spelling once
+  let yes = seenCategories.get(category);
+  if (yes === undefined) {
+    yes = BUILDING_MATERIAL.has(normalizeKey(category));
+    if (seenCategories.size >= 10_000) seenCategories.clear();
+    seenCategories.set(category, yes);
+  }
+  return yes;
+}
+const seenCategories = new Map<string, boolean>();
+
+/** Batch ids compare like headers (case, width and spaces ignored); cellText already applied NFKC. */
+function batchKey(id: string): string {
+  return (/[\s\u200b\ufeff]/.test(id) ? id.replace(/[\s\u200b\ufeff]+/g, '') : id).toLowerCase();
 }
 
 export function checkInspectionRow(rc: RowCheck): void {
@@ -29,7 +42,7 @@ export function checkInspectionRow(rc: RowCheck): void {
     rc.issue(col ?? rc.col('result'), 'FAILED_ITEMS_MISSING', say.failedItemsMissing(), col ? null : rc.rawCell(rc.col('result')));
   }
   if (batchId) {
-    const key = normalizeKey(batchId);
+    const key = batchKey(batchId);
     const first = run.batchIds.get(key);
     if (first === undefined) run.batchIds.set(key, Run.firstRef(rc.sheet, rc.row));
     else {

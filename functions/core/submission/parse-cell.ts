@@ -164,9 +164,18 @@ export function serialToIso(serial: number): string | undefined {
   if (!Number.isFinite(serial) || serial < 1 || serial >= MAX_SERIAL + 1) return undefined;
   const day = Math.floor(serial);
   if (day === 60) return undefined;
-  const shifted = day < 60 ? day + 1 : day;
-  return new Date(EPOCH_1899_12_30 + shifted * DAY_MS).toISOString().slice(0, 10);
+  // a sheet's dates repeat (one quarter holds ~90 days): remember them instead of
+  // building a Date per cell; the cache is dropped if a hostile file floods it
+  let iso = isoBySerial.get(day);
+  if (iso === undefined) {
+    const shifted = day < 60 ? day + 1 : day;
+    iso = new Date(EPOCH_1899_12_30 + shifted * DAY_MS).toISOString().slice(0, 10);
+    if (isoBySerial.size >= 20_000) isoBySerial.clear();
+    isoBySerial.set(day, iso);
+  }
+  return iso;
 }
+const isoBySerial = new Map<number, string>();
 
 // 2026-03-05, 2026/3/5, 2026.3.5, 2026年3月5日, optionally with a time of day
 const DATE_TEXT =
@@ -195,13 +204,17 @@ export function parseDate(cell: RawCell): string | CellProblem {
 
 export class EnumMatcher {
   private readonly byKey = new Map<string, string>();
+  private readonly exact = new Map<string, string>();
   readonly labelsZh: string[];
   readonly labelsEn: string[];
   private readonly problem: CellProblem;
 
   constructor(options: EnumOption[]) {
     for (const o of options) {
-      for (const k of [o.value, o.zh, o.en, ...o.synonyms]) this.byKey.set(stripQuotes(normalizeKey(k)), o.value);
+      for (const k of [o.value, o.zh, o.en, ...o.synonyms]) {
+        this.byKey.set(stripQuotes(normalizeKey(k)), o.value);
+        this.exact.set(k, o.value);
+      }
     }
     this.labelsZh = options.map((o) => o.zh);
     this.labelsEn = options.map((o) => o.en);
@@ -211,6 +224,11 @@ export class EnumMatcher {
   /** The option's canonical value, or the INVALID_ENUM problem listing the accepted values. */
   match(cell: RawCell): string | CellProblem {
     if (cell.kind === 'boolean') return this.byKey.get(cell.bool ? 'yes' : 'no') ?? this.problem;
+    // fast path: the template's own spelling (a dropdown value) needs no normalising
+    if (cell.kind === 'string' && cell.text !== undefined) {
+      const exact = this.exact.get(cell.text);
+      if (exact !== undefined) return exact;
+    }
     const key = stripQuotes(normalizeKey(cellText(cell)));
     return this.byKey.get(key) ?? this.problem;
   }

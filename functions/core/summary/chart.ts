@@ -32,7 +32,7 @@ export const STATUS_COLOR: Record<IndicatorStatus, string> = {
 };
 
 /** a white outline under label text, so a label crossing a line stays readable */
-const HALO = ' stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"';
+const HALO = ' stroke="#fff" stroke-width="4" stroke-linejoin="round" paint-order="stroke"';
 const LINE_COLOR = '#1f3a5f';
 const TARGET_COLOR = '#444444';
 const CITY_COLOR = '#7a4fa0';
@@ -56,6 +56,11 @@ function scale(values: number[]): { min: number; max: number; ticks: number[]; d
   if (lo === hi) {
     const pad = Math.abs(lo) > 0 ? Math.abs(lo) * 0.05 : 1;
     lo -= pad;
+    hi += pad;
+  } else {
+    // a little air so no marker sits on the axis; counts never go below zero
+    const pad = (hi - lo) * 0.06;
+    lo = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
     hi += pad;
   }
   const step = niceStep(hi - lo, 4);
@@ -125,6 +130,12 @@ export function trendChart(i: SummaryIndicator, period: string, comparison?: Cit
   const parts: string[] = [];
   const title = `${i.name.zh}（${i.code}）趋势：${STATUS_LABEL[i.status].zh}`;
   parts.push(`<title>${esc(title)}</title>`);
+
+  // Quarters without a value: a grey band, so a gap never reads as a zero
+  const band = PLOT_W / n;
+  series.forEach((p, k) => {
+    if (!numeric(p.value)) parts.push(`<rect class="gap-band" x="${fmt(xAt(k) - band / 2 + 2)}" y="${M.top}" width="${fmt(band - 4)}" height="${PLOT_H}" fill="#f1f1f1"/>`);
+  });
 
   // Grid and y axis
   for (const t of ticks) {

@@ -116,7 +116,8 @@ function badge(status: SummaryIndicator['status']): string {
 
 function show(v: number | string | null, unit: SummaryIndicator['unit']): string {
   const c = valueCell(v, unit);
-  if (c.v === null) return '—';
+  // not a dash: in CJK fonts "—" looks like the character 一 (one)
+  if (c.v === null) return '无数据';
   return typeof c.v === 'number' ? displayNumber(c.v, c.fmt) : c.v;
 }
 
@@ -131,7 +132,7 @@ function chartFigure(s: Summary, i: SummaryIndicator): string {
   let body: string;
   if (i.kind === 'qualitative') {
     const rows = i.series
-      .map((p) => `<tr><td>${esc(p.period)}</td><td>${esc(p.value === null ? '—' : String(p.value))}</td><td class="status tone-${STATUS_TONE[p.status] ?? 'muted'}" data-status="${esc(p.status)}"><span class="sym" aria-hidden="true">${esc(statusSymbol(p.status))}</span><span class="label">${esc(STATUS_LABEL[p.status]?.zh ?? p.status)}</span></td></tr>`)
+      .map((p) => `<tr><td>${esc(p.period)}</td><td>${esc(p.value === null ? '未评级' : String(p.value))}</td><td class="status tone-${STATUS_TONE[p.status] ?? 'muted'}" data-status="${esc(p.status)}"><span class="sym" aria-hidden="true">${esc(statusSymbol(p.status))}</span><span class="label">${esc(STATUS_LABEL[p.status]?.zh ?? p.status)}</span></td></tr>`)
       .join('');
     body = rows
       ? `<table class="data ratings" data-indicator="${esc(i.code)}"><thead><tr><th>统计期</th><th>评级</th><th>状态</th></tr></thead><tbody>${rows}</tbody></table>`

@@ -32,7 +32,10 @@ export async function writeSummary(deps: PipelineDeps, period: string): Promise<
     period,
     generatedAt: deps.clock.now().toISOString(),
     evaluation,
-    submissions: submissionStatuses(period, deps.clock.now(), versions, deps.departments, deps.plan, deps.offsets),
+    // departments that own no indicator are listed only when they submitted something
+    submissions: submissionStatuses(period, deps.clock.now(), versions, deps.departments, deps.plan, deps.offsets).filter(
+      (s) => s.owns || s.versions > 0,
+    ),
     alerts: await deps.alerts.list(period),
     dataQuality,
   });

@@ -259,6 +259,11 @@ export interface XlsxSheetInfo {
   state: 'visible' | 'hidden' | 'veryHidden';
   part: ZipEntry;
   merges: CellRange[];
+  /**
+   * Date/percent flags of column styles (<col style>), for cells written
+   * without an s attribute: Gnumeric formats a date column only on <col>.
+   */
+  columnFlags: { min: number; max: number; flags: number }[];
   /** the part trips an exceljs pitfall and must be rewritten before exceljs reads it */
   normalise: boolean;
 }
@@ -385,9 +390,16 @@ async function doScan(bytes: Uint8Array, limits: FileLimits): Promise<XlsxScan> 
     const target = rel?.target ?? `xl/worksheets/sheet${sheets.length + 1}.xml`;
     const part = findEntry(entries, target);
     if (!part) throw new WorkbookError(issues.corrupt(`sheet “${s.name}” points at a missing part ${target}`));
-    const scanner = new SheetScanner();
+    const scanner = new SheetScanner(styleFlags);
     await stream(part, (c) => scanner.push(c));
-    sheets.push({ name: s.name, state: s.state, part, merges: scanner.merges, normalise: scanner.needsNormalising() });
+    sheets.push({
+      name: s.name,
+      state: s.state,
+      part,
+      merges: scanner.merges,
+      columnFlags: scanner.columnFlags,
+      normalise: scanner.needsNormalising(),
+    });
   }
   return { entries, sheets, date1904: book.date1904, styleFlags, sharedStrings };
 }
@@ -555,6 +567,8 @@ export function siText(segment: string): string {
  */
 class SheetScanner {
   readonly merges: CellRange[] = [];
+  readonly columnFlags: { min: number; max: number; flags: number }[] = [];
+  private head: string | undefined = '';
   private carry: Buffer = Buffer.alloc(0);
   private base = 0; // absolute offset of carry[0]
   private mergeDoneUntil = 0; // absolute offset up to which merges were collected
@@ -578,12 +592,20 @@ class SheetScanner {
     ['amp', Buffer.from('&amp;')],
     ['run', Buffer.from('<r>')],
     ['run', Buffer.from(':r>')],
+    // whitespace after an inline string's </t> (pretty-printed, as Gnumeric writes): exceljs appends it to the text
+    ['t-space', Buffer.from('t>\n')],
+    ['t-space', Buffer.from('t>\r')],
+    ['t-space', Buffer.from('t>\t')],
+    ['t-space', Buffer.from('t> ')],
   ];
   private static readonly MERGE = Buffer.from('mergeCell');
+
+  constructor(private readonly styleFlags: Uint8Array) {}
 
   push(chunk: Buffer): void {
     const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
     if (this.first) this.readRoot(buf);
+    if (this.head !== undefined) this.readColumns(chunk);
     for (const [flag, pattern] of SheetScanner.PATTERNS) {
       if (!this.flags.has(flag) && buf.indexOf(pattern) >= 0) this.flags.add(flag);
     }
@@ -629,6 +651,20 @@ class SheetScanner {
     }
   }
 
+  /** <cols> comes before <sheetData>: read the column styles from the part's head. */
+  private readColumns(chunk: Buffer): void {
+    this.head += chunk.toString('latin1');
+    const end = this.head!.indexOf('sheetData');
+    if (end < 0 && this.head!.length < 1 << 21) return;
+    for (const a of tags(end < 0 ? this.head! : this.head!.slice(0, end), 'col')) {
+      const flags = this.styleFlags[Number(a.style ?? 0)] ?? 0;
+      const min = Number(a.min);
+      const max = Number(a.max);
+      if (flags && min >= 1 && max >= min) this.columnFlags.push({ min, max, flags });
+    }
+    this.head = undefined;
+  }
+
   /** True once the first <row>/<c> tag was seen; flags it when it has no r attribute. */
   private checkR(buf: Buffer, name: string): boolean {
     const open = Buffer.from(`<${this.prefix}${name}`);
@@ -658,7 +694,7 @@ class SheetScanner {
       f.has('b') ||
       f.has('cdata') ||
       ((f.has('str') || f.has('inline')) && f.has('amp')) ||
-      (f.has('inline') && f.has('run'))
+      (f.has('inline') && (f.has('run') || f.has('t-space')))
     );
   }
 }

@@ -159,6 +159,14 @@ function styleFlags(cell: StreamCell): number {
   return fmt !== undefined && fmt.charCodeAt(1) === 113 ? Number(fmt.slice(2, -1)) : 0;
 }
 
+/** A number cell's flags: its own style, else (no style of its own) its column's. */
+function numberFlags(cell: StreamCell, info: XlsxSheetInfo, col: number): number {
+  const own = styleFlags(cell);
+  if (own || info.columnFlags.length === 0) return own;
+  for (const c of info.columnFlags) if (col + 1 >= c.min && col + 1 <= c.max) return c.flags;
+  return 0;
+}
+
 function numberCell(num: number, flags: number, date1904: boolean, formula: boolean): RawCell {
   const cell: RawCell = { kind: 'number', num };
   if (flags & F_DATE) {
@@ -174,7 +182,7 @@ function toRawCell(cell: StreamCell, date1904: boolean, info: XlsxSheetInfo, row
   const v = cell.value;
   switch (typeof v) {
     case 'number':
-      return Number.isNaN(v) ? undefined : numberCell(v, styleFlags(cell), date1904, false);
+      return Number.isNaN(v) ? undefined : numberCell(v, numberFlags(cell, info, col), date1904, false);
     case 'string': {
       const text = decodeOoxmlEscapes(v);
       return text === '' ? undefined : { kind: 'string', text };
@@ -200,7 +208,7 @@ function toRawCell(cell: StreamCell, date1904: boolean, info: XlsxSheetInfo, row
       }
       if ('formula' in o || 'sharedFormula' in o) {
         const result = o.result;
-        if (typeof result === 'number' && !Number.isNaN(result)) return numberCell(result, styleFlags(cell), date1904, true);
+        if (typeof result === 'number' && !Number.isNaN(result)) return numberCell(result, numberFlags(cell, info, col), date1904, true);
         if (typeof result === 'string') {
           const text = decodeOoxmlEscapes(result);
           return text === '' ? undefined : { kind: 'string', text, formula: true };

@@ -4,7 +4,8 @@ import { loadPlan } from '../../../functions/core/catalog';
 import type { Issue } from '../../../functions/core/model';
 import { annotateWorkbook, ISSUE_COLUMNS } from '../../../functions/core/workbook/annotate';
 import { buildTemplate } from '../../../functions/core/workbook/template';
-import { load, noteOf, sheet, validation } from '../template/helpers';
+import { checkSubmission } from '../../../functions/core/submission/check';
+import { creditCode, load, noteOf, sheet, utcDate, validation } from '../template/helpers';
 
 const RED = 'FFFFC7CE';
 const AMBER = 'FFFFEB9C';
@@ -143,6 +144,24 @@ describe('annotateWorkbook on a workbook', () => {
     expect(validation(ws, 'G1002')).toMatchObject({ type: 'list', formulae: ['"合格,不合格"'] });
     expect((ws.getCell('A3').fill as ExcelJS.FillPattern).fgColor?.argb).toBe(RED);
     expect(noteOf(ws.getCell('A2'))).toContain('Batch ID'); // the header notes survive
+  });
+
+  it('marks the cells validation reported on a filled template', async () => {
+    const plan = loadPlan('15th');
+    const filled = await load(await buildTemplate({ department: 'construction', plan, period: '2026-Q1' }));
+    const insp = sheet(filled, '抽查明细');
+    insp.getRow(3).values = ['JC-001', '建筑材料', '上海戊建材有限公司', `${creditCode(1).slice(0, 17)}Z`, utcDate('2026-05-01'), '区', '合格'];
+    const bytes = new Uint8Array((await filled.xlsx.writeBuffer()) as ArrayBuffer);
+    const { report } = await checkSubmission(bytes, { fileName: 'c.xlsx', department: 'construction', period: '2026-Q1', now: new Date('2026-04-08T00:00:00Z'), plan });
+    const cells = report.issues.filter((i) => i.sheet === '抽查明细').map((i) => [i.code, i.cell]);
+    expect(cells).toEqual(expect.arrayContaining([['INVALID_CREDIT_CODE', 'D3'], ['DATE_OUTSIDE_PERIOD', 'E3']]));
+
+    const wb = await load(await annotateWorkbook(bytes, report.issues));
+    const ws = sheet(wb, '抽查明细');
+    for (const a of ['D3', 'E3']) expect((ws.getCell(a).fill as ExcelJS.FillPattern).fgColor?.argb).toBe(RED);
+    expect(noteOf(ws.getCell('D3'))).toContain('INVALID_CREDIT_CODE');
+    expect(ws.getCell('A3').fill?.type === 'pattern' ? (ws.getCell('A3').fill as ExcelJS.FillPattern).fgColor : undefined).toBeUndefined();
+    expect(listRows(sheet(wb, '问题清单'))).toHaveLength(report.issues.length + 1);
   });
 
   it('names the list 问题清单(2) when the upload already has a 问题清单 (a re-uploaded report)', async () => {

@@ -40,6 +40,8 @@ describe('summaryHtml: one self-contained Chinese page', () => {
       const svg = c.get(code)!;
       expect(svg.match(/<g class="point[ "]/g)?.length ?? 0, code).toBe(points);
       expect(svg.match(/<g class="gap[ "]/g)?.length ?? 0, code).toBe(gaps);
+      // a grey band marks each gap so it never reads as a zero
+      expect(svg.match(/<rect class="gap-band"/g)?.length ?? 0, code).toBe(gaps);
     }
     expect(html).toMatch(/<svg class="trend" data-indicator="GREEN_BUILDING_SHARE" data-points="3" data-status="no_data"/);
   });
@@ -76,8 +78,8 @@ describe('summaryHtml: one self-contained Chinese page', () => {
     expect(headers).toEqual(['统计期', '评级', '状态']);
     expect(rows.map((r) => r.map((c) => c.text))).toEqual([
       ['2026-Q1', '国内先进', '◆待评审'],
-      ['2026-Q2', '—', '○无数据'],
-      ['2026-Q3', '—', '○无数据'],
+      ['2026-Q2', '未评级', '○无数据'],
+      ['2026-Q3', '未评级', '○无数据'],
       ['2026-Q4', '国内领先', '◆待评审'],
       ['2027-Q1', '国内领先', '◆待评审'],
     ]);
@@ -113,5 +115,33 @@ describe('summaryHtml escaping', () => {
     expect(html).not.toContain('<script');
     expect(html).toContain('data-indicator="X&quot;&gt;&lt;script&gt;1&lt;/script&gt;"');
     expect(charts(html).size).toBe(12);
+  });
+});
+
+describe('summaryHtml at the edges of a plan', () => {
+  it('renders the first quarter with nothing evaluated: every chart a single gap', async () => {
+    const s = buildSummary({ ...input(), period: '2026-Q1', evaluation: { plan: '15th', period: '2026-Q1', indicators: [] }, alerts: [], dataQuality: [] });
+    const html = summaryHtml(s);
+    const c = charts(html);
+    expect(c.size).toBe(11);
+    for (const svg of c.values()) {
+      expect(svg.match(/<g class="point/g)).toBeNull();
+      expect(svg.match(/<g class="gap current" data-period="2026-Q1"/g)).toHaveLength(1);
+    }
+    expect(html).toContain('<p class="empty">本季度无预警。</p>');
+    expect(html).toContain('<p class="empty">规划期内尚无评级。</p>');
+  });
+
+  it('renders all 20 quarters of the plan with a point each', () => {
+    const periods: string[] = [];
+    for (let y = 2026; y <= 2030; y++) for (let q = 1; q <= 4; q++) periods.push(`${y}-Q${q}`);
+    const e = evaluation();
+    const mfg = e.indicators[0]!;
+    mfg.series = periods.map((period, k) => ({ period, value: 95 + (k % 5) * 0.4, expected: 95, status: 'met' }));
+    const html = summaryHtml(buildSummary({ ...input(), period: '2030-Q4', evaluation: { ...e, period: '2030-Q4' } }));
+    const svg = charts(html).get('MFG_SPOT_CHECK_PASS_RATE')!;
+    expect(svg.match(/<g class="point/g)).toHaveLength(20);
+    expect(svg.match(/>Q1<\/text>/g)).toHaveLength(5);
+    expect(svg.match(/>20(26|27|28|29|30)<\/text>/g)).toHaveLength(5);
   });
 });

@@ -74,14 +74,14 @@ describe('a template filled in correctly is accepted', () => {
       NQI_SERVICE_STATIONS_TOTAL: 4,
     });
 
-    const { report } = await checkSubmission(await bytesOf(wb), {
+    const { report, aggregates } = await checkSubmission(await bytesOf(wb), {
       fileName: 'market-regulation-2026Q1.xlsx',
       department: 'market-regulation',
       period: '2026-Q1',
       now,
       plan,
     });
-    expect(report.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(report.issues).toEqual([]); // not even a warning
     expect(report.status).toBe('accepted');
     expect(report.counts.errors).toBe(0);
     expect(report.sheets.map((s) => [s.name, s.rows, s.acceptedRows])).toEqual(
@@ -91,6 +91,8 @@ describe('a template filled in correctly is accepted', () => {
         ['认证明细', 2, 2],
       ]),
     );
+    expect(aggregates.inspections.other).toEqual({ passed: 3, total: 4 });
+    expect(aggregates.indicators.HIGH_VALUE_PATENTS_PER_10K?.value).toBe(62.4);
   });
 
   it('construction: 指标 (with the rating), 抽查明细 of building materials and 竣工验收; cover supplies department and period', async () => {
@@ -116,12 +118,15 @@ describe('a template filled in correctly is accepted', () => {
     );
 
     // no --department / --period: both come from the prefilled cover
-    const { report, cover } = await checkSubmission(await bytesOf(wb), { fileName: 'construction.xlsx', now, plan });
-    expect(report.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    const { report, cover, aggregates } = await checkSubmission(await bytesOf(wb), { fileName: 'construction.xlsx', now, plan });
+    expect(report.issues).toEqual([]); // not even a warning
     expect(report.status).toBe('accepted');
     expect(report.department).toBe('construction');
     expect(report.period).toBe('2026-Q1');
     expect(cover).toMatchObject({ department: 'construction', period: '2026-Q1', preparedBy: '张敏' });
+    expect(aggregates.acceptances).toEqual({ passed: 2, total: 2, greenArea: 12000, totalArea: 15000 });
+    expect(aggregates.inspections.buildingMaterial).toEqual({ passed: 2, total: 2 });
+    expect(aggregates.indicators.MAJOR_PROJECTS_LEVEL?.value).toBe('国内领先');
   });
 
   it('finance: the untouched template (cover only) is not rejected for its note row', async () => {
@@ -134,7 +139,7 @@ describe('a template filled in correctly is accepted', () => {
       now,
       plan,
     });
-    expect(report.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(report.issues).toEqual([]); // not even a warning
     expect(report.status).toBe('accepted');
   });
 
