@@ -42,13 +42,7 @@ function withUnit(n: string, unit: string, lang: keyof Lang): string {
   return `${n}${UNIT_EN[unit] ?? ''}`;
 }
 
-export const STATUS_TEXT: Record<IndicatorStatus, Lang> = {
-  met: { zh: '达标', en: 'met' },
-  at_risk: { zh: '有风险', en: 'at risk' },
-  breached: { zh: '未达标', en: 'breached' },
-  no_data: { zh: '无数据', en: 'no data' },
-  needs_review: { zh: '待评审', en: 'needs review' },
-};
+export { STATUS_LABEL as STATUS_TEXT } from '../status-labels';
 
 export const CERTIFICATION_TEXT: Record<CertificationType, Lang> = {
   'shanghai-brand': { zh: '上海品牌', en: 'Shanghai Brand' },

@@ -22,7 +22,7 @@ import { csvKindFromFileName, readCsv } from '../workbook/read-csv';
 import { readXlsx } from '../workbook/read-xlsx';
 import { checkAcceptanceRow } from './acceptances';
 import { checkCertificationRow } from './certifications';
-import { type CoverState, checkCoverRow, newCoverState } from './cover';
+import { checkCoverRow, newCoverState } from './cover';
 import { checkIndicatorRow, finishIndicators } from './indicators';
 import { checkInspectionRow } from './inspections';
 import { placed, say } from './messages';

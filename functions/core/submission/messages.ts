@@ -37,7 +37,7 @@ const show = (v: unknown): string => {
 export const say = {
   // ---- file level
   missingContext: (missing: ('department' | 'period')[]): Lang => ({
-    zh: `无法确定${missing.map((m) => (m === 'department' ? '填报单位' : '统计期')).join('和')}：请在封面填写${missing
+    zh: `无法确定${missing.map((m) => (m === 'department' ? '填报单位' : '统计期')).join('和')}，请在封面填写${missing
       .map((m) => (m === 'department' ? '“填报单位”' : '“统计期”（如 2026-Q1）'))
       .join('和')}，或在命令中指定 ${missing.map((m) => `--${m}`).join(' ')}`,
     en: `cannot tell the ${missing.join(' and the ')}: fill in ${missing
@@ -45,15 +45,15 @@ export const say = {
       .join(' and ')} on the cover sheet, or pass ${missing.map((m) => `--${m}`).join(' ')}`,
   }),
   unknownDepartmentContext: (text: string): Lang => ({
-    zh: `未知的填报单位“${show(text)}”：请使用部门代码（如 market-regulation）或登记的部门名称`,
+    zh: `未知的填报单位“${show(text)}”，请使用部门代码（如 market-regulation）或登记的部门名称`,
     en: `unknown department "${show(text)}": use a department code (e.g. market-regulation) or a registered name`,
   }),
   badPeriodContext: (text: string): Lang => ({
-    zh: `无法识别的统计期“${show(text)}”：请写作 2026-Q1 或 2026年第1季度`,
+    zh: `无法识别的统计期“${show(text)}”，请写作 2026-Q1 或 2026年第1季度`,
     en: `period "${show(text)}" not recognised: write it as 2026-Q1 or 2026年第1季度`,
   }),
   periodNotStarted: (period: string, start: string, today: string): Lang => ({
-    zh: `统计期 ${period} 尚未开始（${start} 开始，今天是 ${today}）：请检查统计期，本季度及以前的数据才能报送`,
+    zh: `统计期 ${period} 尚未开始（${start} 开始，今天是 ${today}），请检查统计期，本季度及以前的数据才能报送`,
     en: `period ${period} has not started yet (it starts on ${start}; today is ${today}): check the period; only the current quarter or earlier can be submitted`,
   }),
   noKnownSheet: (): Lang => ({
@@ -65,11 +65,11 @@ export const say = {
     en: `cannot tell what the CSV "${show(fileName)}" holds: name it indicators.csv, inspections.csv, certifications.csv or acceptances.csv`,
   }),
   fileCorrupt: (): Lang => ({
-    zh: '文件已损坏或无法读取：请用 Excel 或 WPS 打开后另存为 .xlsx 再上传',
+    zh: '文件已损坏或无法读取，请用 Excel 或 WPS 打开后另存为 .xlsx 再上传',
     en: 'the file is damaged or cannot be read: open it in Excel or WPS, save it as .xlsx and upload it again',
   }),
   tooManyIssues: (more: number): Lang => ({
-    zh: `另有 ${more} 个问题未列出：请先改正上面列出的问题后重新校验`,
+    zh: `另有 ${more} 个问题未列出，请先改正上面列出的问题后重新校验`,
     en: `${more} more issues are not listed: fix the ones above and validate again`,
   }),
 
@@ -79,47 +79,52 @@ export const say = {
     en: 'unknown sheet, ignored: known sheets are Cover, Indicators, Inspections, Certifications, Acceptances',
   }),
   noHeader: (headersZh: string[], headersEn: string[]): Lang => ({
-    zh: `未找到表头行：请在数据上方保留模板的表头（${list(headersZh)}）`,
+    zh: `未找到表头行，请在数据上方保留模板的表头（${list(headersZh)}）`,
     en: `no header row found: keep the template’s header row above the data (${list(headersEn)})`,
   }),
   missingColumn: (zh: string, en: string): Lang => ({
-    zh: `缺少必填列“${zh}”：请按模板添加该列（表头写作“${zh}”）`,
+    zh: `缺少必填列“${zh}”，请按模板添加该列（表头写作“${zh}”）`,
     en: `required column "${en}" (${zh}) is missing: add it as in the template`,
   }),
 
   // ---- header cells
   unknownColumn: (): Lang => ({
-    zh: '无法识别的列，已忽略：请使用模板中的表头',
+    zh: '无法识别的列，已忽略，请使用模板中的表头',
     en: 'unknown column, ignored: use the template’s headers',
   }),
   duplicateColumn: (firstCell: string): Lang => ({
-    zh: `与 ${firstCell} 列重复，已忽略：请删除重复的列`,
+    zh: `与 ${firstCell} 列重复，已忽略，请删除重复的列`,
     en: `repeats the column at ${firstCell} and is ignored: delete the repeated column`,
   }),
 
   // ---- cells
-  required: (help?: Lang): Lang => ({
-    zh: `必填项为空：请填写${help ? `（${help.zh}）` : ''}`,
-    en: `required but empty: fill it in${help ? ` (${help.en})` : ''}`,
-  }),
+  required: (help?: Lang): Lang => {
+    // the column's help says "必填；…" / "Required; …": keep only the part that helps
+    const zh = help?.zh.replace(/^必填[；;，,]?/, '') ?? '';
+    const en = help?.en.replace(/^Required[;,]?\s*/i, '') ?? '';
+    return {
+      zh: `必填项为空，请填写${zh ? `：${zh}` : ''}`,
+      en: `required but empty: fill it in${en ? ` (${en})` : ''}`,
+    };
+  },
   formulaError: (text: string): Lang => ({
-    zh: `公式计算出错（${show(text)}）：请修正公式或直接填写数值`,
+    zh: `公式计算出错（${show(text)}），请修正公式或直接填写数值`,
     en: `the formula gives an error (${show(text)}): fix the formula or enter the value`,
   }),
   formulaNoValue: (): Lang => ({
-    zh: '公式没有计算结果（文件未经 Excel 重新计算保存）：请在 Excel/WPS 中打开并保存后再上传，或直接填写数值',
+    zh: '公式没有计算结果（文件未经 Excel 重新计算保存），请在 Excel/WPS 中打开并保存后再上传，或直接填写数值',
     en: 'the formula has no computed value (the file was not recalculated): open and save it in Excel/WPS, or enter the value',
   }),
   invalidNumber: (): Lang => ({
-    zh: '不是数字：请只填写数字，如 120 或 1,250.5，不要带文字或单位',
+    zh: '不是数字，请只填写数字，如 120 或 1,250.5，不要带文字或单位',
     en: 'not a number: enter digits only, e.g. 120 or 1,250.5, without words or units',
   }),
   notWhole: (): Lang => ({
-    zh: '应为整数：请填写整数个数，如 12',
+    zh: '应为整数，请填写整数个数，如 12',
     en: 'must be a whole number: enter a count such as 12',
   }),
   invalidPercent: (): Lang => ({
-    zh: '百分比格式不正确：请只填写数字，如 96.5 或 96.5%，不要填写“95%以上”等文字',
+    zh: '百分比格式不正确，请只填写数字，如 96.5 或 96.5%，不要填写“95%以上”等文字',
     en: 'not a percentage: enter the number only, e.g. 96.5 or 96.5%, not text such as “95%以上”',
   }),
   ambiguousFraction: (v: number): Lang => ({
@@ -127,31 +132,31 @@ export const say = {
     en: `${v} could mean ${v}% or ${round(v * 100)}%: enter percentages as ${round(v * 100)} or ${round(v * 100)}%`,
   }),
   percentAbove100: (): Lang => ({
-    zh: '百分比不能大于 100：请填写 0 到 100 之间的数，如 96.5',
+    zh: '百分比不能大于 100，请填写 0 到 100 之间的数，如 96.5',
     en: 'a percentage cannot exceed 100: enter a number from 0 to 100, e.g. 96.5',
   }),
   negative: (): Lang => ({
-    zh: '不能为负数：请填写 0 或正数',
+    zh: '不能为负数，请填写 0 或正数',
     en: 'cannot be negative: enter 0 or a positive number',
   }),
   notPositive: (): Lang => ({
-    zh: '必须大于 0：请填写正数',
+    zh: '必须大于 0，请填写正数',
     en: 'must be greater than 0: enter a positive number',
   }),
   invalidDate: (): Lang => ({
-    zh: '不是有效日期：请填写真实日期，如 2026-03-05、2026/3/5 或 2026年3月5日',
+    zh: '不是有效日期，请填写真实日期，如 2026-03-05、2026/3/5 或 2026年3月5日',
     en: 'not a valid date: enter a real date such as 2026-03-05, 2026/3/5 or 2026年3月5日',
   }),
   dateOutsidePeriod: (iso: string, period: string, start: string, end: string): Lang => ({
-    zh: `日期 ${iso} 不在统计期 ${period}（${start} 至 ${end}）内：请填写本季度内的日期，或将该行报送到对应季度`,
+    zh: `日期 ${iso} 不在统计期 ${period}（${start} 至 ${end}）内，请填写本季度内的日期，或将该行报送到对应季度`,
     en: `${iso} is outside the period ${period} (${start} to ${end}): enter a date inside the quarter, or report the row for its own quarter`,
   }),
   invalidEnum: (zh: string[], en: string[]): Lang => ({
-    zh: `不是可选值：请填写 ${list(zh)} 之一`,
+    zh: `不是可选值，请填写 ${list(zh)} 之一`,
     en: `not an accepted value: enter one of ${list(en)}`,
   }),
   invalidText: (length: number, max: number): Lang => ({
-    zh: `内容过长（${length} 个字符）：请精简到 ${max} 个字符以内`,
+    zh: `内容过长（${length} 个字符），请精简到 ${max} 个字符以内`,
     en: `too long (${length} characters): shorten it to at most ${max}`,
   }),
   creditCode: (p: CreditCodeProblem | { reason: 'number' }): Lang => {
@@ -168,7 +173,7 @@ export const say = {
         return { zh: `校验位错误（应为 ${p.expected}），${tail.zh}`, en: `wrong check digit (expected ${p.expected}); ${tail.en}` };
       case 'number':
         return {
-          zh: `以数字格式保存，已丢失精度：请将单元格设为文本后重新填写，${tail.zh}`,
+          zh: `以数字格式保存，已丢失精度，请将单元格设为文本后重新填写，${tail.zh}`,
           en: `stored as a number, which loses digits: format the cell as text and enter it again; ${tail.en}`,
         };
     }
@@ -178,19 +183,19 @@ export const say = {
     en: `duplicate ${what.en}, the same as row ${firstRow}${firstSheet ? ` of sheet "${firstSheet}"` : ''}: each ${what.en} may appear once; delete or correct the repeat`,
   }),
   failedItemsMissing: (): Lang => ({
-    zh: '检验结论为不合格时必须填写不合格项目：请填写不合格的检验项目',
+    zh: '检验结论为不合格时必须填写不合格项目，请填写不合格的检验项目',
     en: 'failed items are required when the result is fail: enter the items that failed',
   }),
   productRequired: (): Lang => ({
-    zh: '“上海品牌”认证必须填写产品或服务名称：请填写获证的产品或服务',
+    zh: '“上海品牌”认证必须填写产品或服务名称，请填写获证的产品或服务',
     en: 'the product or service is required for Shanghai Brand: enter the certified product or service',
   }),
   issuedAfterPeriod: (iso: string, period: string, end: string): Lang => ({
-    zh: `发证日期 ${iso} 晚于统计期 ${period} 的截止日 ${end}：请核对日期，或在下一季度报送该证书`,
+    zh: `发证日期 ${iso} 晚于统计期 ${period} 的截止日 ${end}，请核对日期，或在下一季度报送该证书`,
     en: `issued on ${iso}, after the end of ${period} (${end}): check the date, or report the certificate next quarter`,
   }),
   expiryBeforeIssue: (expires: string, issued: string): Lang => ({
-    zh: `有效期至 ${expires} 不晚于发证日期 ${issued}：请核对有效期`,
+    zh: `有效期至 ${expires} 不晚于发证日期 ${issued}，请核对有效期`,
     en: `expires ${expires}, not after the issue date ${issued}: check the expiry date`,
   }),
   certificateExpired: (expires: string, end: string): Lang => ({
@@ -198,15 +203,15 @@ export const say = {
     en: `the certificate expired on ${expires}, before the period’s end (${end}), and is not counted: update the expiry if renewed, or change its status`,
   }),
   unknownIndicator: (codes: string[]): Lang => ({
-    zh: `不是本规划的指标代码：请从下拉列表选择，可填写的代码为 ${list(codes)}`,
+    zh: `不是本规划的指标代码，请从下拉列表选择，可填写的代码为 ${list(codes)}`,
     en: `not an indicator code of the plan: pick one from the list: ${list(codes)}`,
   }),
   indicatorNotOwned: (department: string, codes: string[]): Lang => ({
-    zh: `该指标不由本部门（${department}）报送：请删除该行${codes.length ? `，本部门可报送 ${list(codes)}` : ''}`,
+    zh: `该指标不由本部门（${department}）报送，请删除该行${codes.length ? `，本部门可报送 ${list(codes)}` : ''}`,
     en: `this indicator is not reported by ${department}: delete the row${codes.length ? `; you may report ${list(codes)}` : ''}`,
   }),
   nameMismatch: (expected: string): Lang => ({
-    zh: `指标名称与代码不符，应为“${expected}”：请核对指标代码和名称`,
+    zh: `指标名称与代码不符，应为“${expected}”，请核对指标代码和名称`,
     en: `the name does not match the code; expected "${expected}": check the code and the name`,
   }),
   unitMismatch: (expected: string[]): Lang => ({
@@ -214,19 +219,19 @@ export const say = {
     en: `wrong unit: this indicator is measured in ${list(expected)}; correct it or leave it empty`,
   }),
   numeratorExceeds: (n: number, d: number): Lang => ({
-    zh: `分子 ${n} 大于分母 ${d}：请核对分子和分母`,
+    zh: `分子 ${n} 大于分母 ${d}，请核对分子和分母`,
     en: `numerator ${n} exceeds denominator ${d}: check both`,
   }),
   valueOrFraction: (): Lang => ({
-    zh: '数值为空：请填写数值，或同时填写分子和分母（自动计算）',
+    zh: '数值为空，请填写数值，或同时填写分子和分母（自动计算）',
     en: 'no value: enter the value, or both numerator and denominator to have it computed',
   }),
   valueMismatch: (value: number, computed: number): Lang => ({
-    zh: `数值 ${value} 与 分子/分母 计算结果 ${computed} 相差超过 0.05 个百分点：请核对数值、分子和分母`,
+    zh: `数值 ${value} 与 分子/分母 计算结果 ${computed} 相差超过 0.05 个百分点，请核对数值、分子和分母`,
     en: `value ${value} differs from numerator/denominator = ${computed} by more than 0.05 points: check the three`,
   }),
   derivedMismatch: (value: number, derived: number, source: Lang, passed: string, total: string): Lang => ({
-    zh: `填报值 ${value} 与本次报送${source.zh}计算出的 ${derived}（${passed}/${total}）相差超过 0.05 个百分点：请核对指标值或明细`,
+    zh: `填报值 ${value} 与本次报送${source.zh}计算出的 ${derived}（${passed}/${total}）相差超过 0.05 个百分点，请核对指标值或明细`,
     en: `reported ${value} differs from ${derived} (${passed}/${total}) computed from this submission’s ${source.en} by more than 0.05 points: check the value or the rows`,
   }),
   stockMismatch: (value: number, counted: number): Lang => ({
@@ -234,25 +239,25 @@ export const say = {
     en: `reported ${value} differs from the certificate ledger’s count ${counted}; the ledger’s count will be used. Report missing certificates on the Certifications sheet`,
   }),
   invalidRating: (ratings: string[]): Lang => ({
-    zh: `不是可选的评价等级：请填写 ${list(ratings)} 之一，并在备注中写明依据`,
+    zh: `不是可选的评价等级，请填写 ${list(ratings)} 之一，并在备注中写明依据`,
     en: `not an accepted rating: enter one of ${list(ratings)} (leading / advanced / ordinary) with the evidence in the note`,
   }),
   coverMismatch: (what: 'department' | 'period', cover: string, given: string): Lang =>
     what === 'department'
       ? {
-          zh: `封面填报单位“${show(cover)}”与报送单位 ${given} 不一致：请更正封面，或上传到本部门的目录`,
+          zh: `封面填报单位“${show(cover)}”与报送单位 ${given} 不一致，请更正封面，或上传到本部门的目录`,
           en: `the cover says department "${show(cover)}", but the submission is for ${given}: correct the cover or upload under your own department`,
         }
       : {
-          zh: `封面统计期“${show(cover)}”与报送统计期 ${given} 不一致：请更正封面，或报送到对应季度`,
+          zh: `封面统计期“${show(cover)}”与报送统计期 ${given} 不一致，请更正封面，或报送到对应季度`,
           en: `the cover says period "${show(cover)}", but the submission is for ${given}: correct the cover or submit for that quarter`,
         },
   coverDepartment: (): Lang => ({
-    zh: '无法识别的填报单位：请填写部门代码或登记的部门名称，如“区市场监管局”',
+    zh: '无法识别的填报单位，请填写部门代码或登记的部门名称，如“区市场监管局”',
     en: 'unknown department: enter a department code or registered name, e.g. 区市场监管局 or market-regulation',
   }),
   coverPeriod: (): Lang => ({
-    zh: '无法识别的统计期：请写作 2026-Q1 或 2026年第1季度',
+    zh: '无法识别的统计期，请写作 2026-Q1 或 2026年第1季度',
     en: 'period not recognised: write it as 2026-Q1 or 2026年第1季度',
   }),
 };

@@ -180,6 +180,8 @@ const isoBySerial = new Map<number, string>();
 // 2026-03-05, 2026/3/5, 2026.3.5, 2026年3月5日, optionally with a time of day
 const DATE_TEXT =
   /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const PLAIN_SERIAL_MIN = 18264; // 1950-01-01
+const PLAIN_SERIAL_MAX = 73050; // 2099-12-31
 const COMPACT_DATE = /^(\d{4})(\d{2})(\d{2})$/; // 20260305, a habit of many offices
 
 /** A date cell or date text as ISO; 8-digit numbers read as yyyymmdd. */
@@ -190,6 +192,9 @@ export function parseDate(cell: RawCell): string | CellProblem {
       const m = COMPACT_DATE.exec(String(n))!;
       return isoDate(Number(m[1]), Number(m[2]), Number(m[3])) ?? INVALID_DATE;
     }
+    // a plain number is taken for a serial only when it lands in a plausible range:
+    // 5 or 123456 in a date column is a typing slip, not 1900-01-05
+    if (!cell.date && (n < PLAIN_SERIAL_MIN || n >= PLAIN_SERIAL_MAX + 1)) return INVALID_DATE;
     return serialToIso(n) ?? INVALID_DATE;
   }
   if (cell.kind !== 'string') return INVALID_DATE;

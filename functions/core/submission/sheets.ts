@@ -4,6 +4,7 @@ import type { CellRange, RawCell, SheetKind } from '../model';
 import { type ColumnSpec, type SheetSpec, HELP_SHEET_NAMES, SHEETS } from '../sheet-specs';
 import { normalizeKey } from '../text';
 import { isEmptyCell, rawText } from './parse-cell';
+import { columnLetter } from '../workbook/cells';
 
 // ---------------------------------------------------------------------------
 // Sheets
@@ -37,16 +38,7 @@ export function sheetLabels(name: string, spec: SheetSpec): { zh: string; en: st
 // ---------------------------------------------------------------------------
 // Columns
 
-export function columnLetter(index0: number): string {
-  let n = index0 + 1;
-  let s = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
+export { columnLetter };
 
 /** A recognised column of the file. */
 export interface Column {

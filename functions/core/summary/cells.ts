@@ -2,6 +2,7 @@
 // rounding and number display. One place, so the three outputs show the same
 // number and the same text for every cell.
 import type { IndicatorUnit } from '../model';
+import { round2 } from '../numbers';
 
 /** Excel's limit on the characters of one cell. */
 export const MAX_CELL_CHARS = 32_767;
@@ -39,13 +40,7 @@ export function safeCell(v: string | number | null | undefined): string | number
   return null;
 }
 
-/** Two decimals, half away from zero (§6): 1.005 → 1.01, -2.345 → -2.35. */
-export function round2(x: number): number {
-  // toPrecision removes the binary noise of x*100 (1.005*100 = 100.49999…).
-  const scaled = Number((Math.abs(x) * 100).toPrecision(12));
-  const r = Math.round(scaled) / 100;
-  return x < 0 && r !== 0 ? -r : r;
-}
+export { round2 };
 
 export type CellFormat = 'text' | 'percent' | 'integer' | 'decimal' | 'count';
 

@@ -4,13 +4,7 @@
 import type { AlertType, IndicatorKind, IndicatorStatus, IssueCode, Lang } from '../model';
 import type { SubmissionState } from '../submission-status';
 
-export const STATUS_LABEL: Record<IndicatorStatus, Lang> = {
-  met: { zh: '达标', en: 'met' },
-  at_risk: { zh: '预警', en: 'at risk' },
-  breached: { zh: '未达标', en: 'breached' },
-  no_data: { zh: '无数据', en: 'no data' },
-  needs_review: { zh: '待评审', en: 'needs review' },
-};
+export { STATUS_LABEL } from '../status-labels';
 
 /** Marker glyphs: the status must read without colour (greyscale print, colour blindness). */
 export const STATUS_SYMBOL: Record<IndicatorStatus, string> = {

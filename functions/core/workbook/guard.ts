@@ -522,26 +522,56 @@ class SharedStringsParser {
 
   push(chunk: Buffer): void {
     this.pending += this.decoder.decode(chunk, { stream: true });
-    this.drain();
+    this.drain(false);
   }
 
   end(): void {
     this.pending += this.decoder.decode();
-    this.drain();
+    this.drain(true);
   }
 
-  private drain(): void {
-    const close = /<\/(?:[\w.-]+:)?si\s*>|<(?:[\w.-]+:)?si\s*\/>/g;
+  private scanned = 0; // chars of pending already searched for a closing tag
+  private prefixed: boolean | undefined;
+
+  private drain(final: boolean): void {
+    if (this.prefixed === undefined) {
+      if (!final && this.pending.length < 512) return;
+      this.prefixed = /<[\w.-]+:sst[\s>]/.test(this.pending);
+    }
     let consumed = 0;
-    let m: RegExpExecArray | null;
-    while ((m = close.exec(this.pending))) {
-      const segment = this.pending.slice(consumed, m.index + m[0].length);
-      consumed = m.index + m[0].length;
-      this.out.push(m[0].endsWith('/>') && !/<(?:[\w.-]+:)?t[\s>]/.test(segment) ? '' : siText(segment));
+    if (!this.prefixed) {
+      // the common case, searched with indexOf; simple items skip the general parser
+      let end: number;
+      let from = Math.max(0, this.scanned - 8);
+      while ((end = this.pending.indexOf('</si>', from)) >= 0) {
+        const segment = this.pending.slice(consumed, end + 5);
+        const simple = SIMPLE_SI.exec(segment);
+        this.out.push(simple ? decodeXmlEntities(simple[1]) : siText(segment));
+        consumed = from = end + 5;
+      }
+    } else {
+      const close = /<\/(?:[\w.-]+:)?si\s*>|<(?:[\w.-]+:)?si\s*\/>/g;
+      // resume the search near where the last one stopped: never rescan a long pending text
+      close.lastIndex = Math.max(0, this.scanned - 64);
+      let m: RegExpExecArray | null;
+      while ((m = close.exec(this.pending))) {
+        const segment = this.pending.slice(consumed, m.index + m[0].length);
+        consumed = m.index + m[0].length;
+        this.out.push(m[0].endsWith('/>') && !/<(?:[\w.-]+:)?t[\s>]/.test(segment) ? '' : siText(segment));
+      }
     }
     if (consumed > 0) this.pending = this.pending.slice(consumed);
+    this.scanned = this.pending.length;
+    // Excel caps a cell at 32,767 characters; megabytes without </si> is not a string table
+    if (this.pending.length > SST_ITEM_MAX) {
+      throw new WorkbookError(issues.tooLargeInside('sharedStrings.xml: one string runs past 4 MB'));
+    }
   }
 }
+
+const SIMPLE_SI = /^[^<]*(?:<sst[^>]*>\s*|<\?xml[^>]*>\s*<sst[^>]*>\s*)?<si>\s*<t(?:\s+xml:space="preserve")?>([^<]*)<\/t>\s*<\/si>$/;
+
+const SST_ITEM_MAX = 4 * 1024 * 1024;
 
 const PHONETIC = /<(?:[\w.-]+:)?rPh\b[\s\S]*?<\/(?:[\w.-]+:)?rPh\s*>/g;
 const T_ELEMENT = /<(?:[\w.-]+:)?t(?:\s[^>]*)?(?:\/>|>([\s\S]*?)<\/(?:[\w.-]+:)?t\s*>)/g;
@@ -578,17 +608,18 @@ class SheetScanner {
   private rowChecked = false;
   private cellChecked = false;
 
+  // Searched in every chunk until found; ordinary files contain none of them.
   private static readonly PATTERNS: [string, Buffer][] = [
     ['d', Buffer.from('t="d"')],
-    ['d', Buffer.from("t='d'")],
     ['e', Buffer.from('t="e"')],
-    ['e', Buffer.from("t='e'")],
     ['b', Buffer.from('t="b"')],
-    ['b', Buffer.from("t='b'")],
-    ['cdata', Buffer.from('<![CDATA[')],
+    ['single-quote', Buffer.from("t='")], // attributes in single quotes: let the rewriter handle them
+    ['cdata', Buffer.from('<![')],
     ['str', Buffer.from('t="str"')],
-    ['str', Buffer.from("t='str'")],
     ['inline', Buffer.from('inlineStr')],
+  ];
+  // Only matter in a sheet with formula strings or inline strings.
+  private static readonly TEXT_PATTERNS: [string, Buffer][] = [
     ['amp', Buffer.from('&amp;')],
     ['run', Buffer.from('<r>')],
     ['run', Buffer.from(':r>')],
@@ -608,6 +639,11 @@ class SheetScanner {
     if (this.head !== undefined) this.readColumns(chunk);
     for (const [flag, pattern] of SheetScanner.PATTERNS) {
       if (!this.flags.has(flag) && buf.indexOf(pattern) >= 0) this.flags.add(flag);
+    }
+    if (this.flags.has('str') || this.flags.has('inline')) {
+      for (const [flag, pattern] of SheetScanner.TEXT_PATTERNS) {
+        if (!this.flags.has(flag) && buf.indexOf(pattern) >= 0) this.flags.add(flag);
+      }
     }
     if (!this.rowChecked) this.rowChecked = this.checkR(buf, 'row');
     if (!this.cellChecked) this.cellChecked = this.checkR(buf, 'c');
@@ -692,6 +728,7 @@ class SheetScanner {
       f.has('d') ||
       f.has('e') ||
       f.has('b') ||
+      f.has('single-quote') ||
       f.has('cdata') ||
       ((f.has('str') || f.has('inline')) && f.has('amp')) ||
       (f.has('inline') && (f.has('run') || f.has('t-space')))

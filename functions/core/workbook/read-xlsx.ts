@@ -79,13 +79,18 @@ async function* readSheets(bytes: Uint8Array, scan: XlsxScan, limits: FileLimits
   }) as unknown as StreamWorkbookReader;
   // A shared-string index past the table is a broken file; return a marker we
   // can name the cell for, instead of exceljs silently making the cell empty.
-  const strings = scan.sharedStrings;
-  reader.sharedStrings = new Proxy(strings, {
-    get(target, key) {
-      const v = Reflect.get(target, key);
-      return v === undefined && typeof key === 'string' && key !== 'length' ? { [MISSING_STRING]: key } : v;
-    },
-  });
+  // The marker comes from the array's prototype, so in-range lookups stay a
+  // plain array load (a Proxy around the array costs ~10× per lookup).
+  const strings = scan.sharedStrings.slice();
+  Object.setPrototypeOf(
+    strings,
+    new Proxy(Array.prototype, {
+      get(target, key, receiver) {
+        return typeof key === 'string' && /^-?\d+$|^NaN$/.test(key) ? { [MISSING_STRING]: key } : Reflect.get(target, key, receiver);
+      },
+    }),
+  );
+  reader.sharedStrings = strings;
   reader.workbookRels = [];
   reader.model = { sheets: [] };
   const models = new Map<number, { numFmt: string } | null>();

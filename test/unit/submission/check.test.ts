@@ -102,7 +102,30 @@ describe('封面 / Cover', () => {
   });
 });
 
+describe('rules that wait for a cover read later', () => {
+  it('INDICATOR_NOT_OWNED once the cover names the department', async () => {
+    const o = await validate(workbook(
+      sheet('指标', [INDICATOR_HEADER, ['GREEN_BUILDING_SHARE', null, 85], ['STANDARDS_LED_COUNT', null, 2]]),
+      sheet('封面', [['填报单位', '区市场监管局'], ['统计期', '2026Q1']]),
+    ), noContext);
+    expect(only(o, 'INDICATOR_NOT_OWNED')).toMatchObject({ sheet: '指标', cell: 'A2' });
+    expect(o.report.sheets[0]).toMatchObject({ rows: 2, acceptedRows: 1 });
+    expect(Object.keys(o.aggregates.indicators)).toEqual(['STANDARDS_LED_COUNT']);
+  });
+});
+
 describe('issue cap, counts and sink', () => {
+  it('TOO_MANY_ISSUES is a warning when only warnings were left out', async () => {
+    const sheets = Array.from({ length: 3 }, (_, i) => sheet(`Sheet${i}`, [['x']]));
+    const o = await validate(workbook(...sheets, inspections()), { maxIssues: 1 });
+    expect(o.report.issues.map((i) => [i.code, i.severity])).toEqual([
+      ['UNKNOWN_SHEET', 'warning'],
+      ['TOO_MANY_ISSUES', 'warning'],
+    ]);
+    expect(o.report).toMatchObject({ status: 'accepted', counts: { errors: 0, warnings: 3 } });
+  });
+
+
   it('lists maxIssues issues, then TOO_MANY_ISSUES; counts stay exact', async () => {
     const rows = Array.from({ length: 10 }, (_, i) => inspectionRow(`B${i}`, '2026-13-01'));
     const o = await validate(workbook(sheet('抽查明细', [INSPECTION_HEADER, ...rows]), sheet('Extra', [['x']])), { maxIssues: 4 });

@@ -65,7 +65,7 @@ describe('指标 / Indicators', () => {
   it('INVALID_PERCENT tells to enter the number only', async () => {
     const o = await validate(indicators([[MFG, null, '95%以上']]));
     const i = only(o, 'INVALID_PERCENT');
-    expect(i.message.zh).toBe('指标 C3「数值」：百分比格式不正确：请只填写数字，如 96.5 或 96.5%，不要填写“95%以上”等文字');
+    expect(i.message.zh).toBe('指标 C3「数值」：百分比格式不正确，请只填写数字，如 96.5 或 96.5%，不要填写“95%以上”等文字');
     expect(i.value).toBe('95%以上');
   });
 

@@ -94,8 +94,9 @@ describe('dates', () => {
     [n(46086, { date: true }), '2026-03-05'],
     [n(46086), '2026-03-05'],
     [s('2024-02-29'), '2024-02-29'],
+    [n(5, { date: true }), '1900-01-05'],
   ])('%j → %s', (cell, want) => expect(parseDate(cell)).toBe(want));
-  it.each([s('2026-02-30'), s('2025-02-29'), s('2026-13-01'), s('3/5/2026'), s('下周'), n(-1), n(60, { date: true })])('%j is INVALID_DATE', (cell) => {
+  it.each([s('2026-02-30'), s('2025-02-29'), s('2026-13-01'), s('3/5/2026'), s('下周'), n(-1), n(60, { date: true }), n(5), n(123456)])('%j is INVALID_DATE', (cell) => {
     expect(code(parseDate(cell))).toBe('INVALID_DATE');
   });
 });
