@@ -1,5 +1,6 @@
-// `qtrack demo` (= `npm start`): sample workbooks for three quarters of 2026 —
-// one rejected and corrected, a breach, a late department, a recovery — pushed
+// `qtrack demo` (= `npm start`): sample workbooks for the four quarters of 2026 —
+// one rejected and corrected, a breach, a late department, a recovery, a risk that
+// persists — pushed
 // through the whole local pipeline with the clock set for each step.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -132,7 +133,7 @@ export async function runDemo(options: { dataDir: string; io: Io; logger: Logger
       say(`\n▶ ${key}\n${formatReport(report)}`);
       return report;
     };
-    say('qtrack 演示：2026 年前三季度 / demo: the first three quarters of 2026');
+    say('qtrack 演示：2026 年四个季度 / demo: the four quarters of 2026');
 
     at('2026-04-03T10:00:00+08:00');
     await submit('market-regulation', '2026-Q1', '2026Q1-市场监管局.xlsx', await marketRegulation('2026-Q1', {
@@ -167,7 +168,15 @@ export async function runDemo(options: { dataDir: string; io: Io; logger: Logger
     at('2026-10-09T10:00:00+08:00');
     await submit('construction', '2026-Q3', '2026Q3-建管委.xlsx', await construction('2026-Q3', { month: '2026-09', failedProject: false }));
 
-    for (const [period, when] of [['2026-Q1', '2026-04-15'], ['2026-Q2', '2026-07-15'], ['2026-Q3', '2026-10-15']] as const) {
+    at('2027-01-05T10:00:00+08:00');
+    await submit('market-regulation', '2026-Q4', '2026Q4-市场监管局.xlsx', await marketRegulation('2026-Q4', {
+      month: '2026-11', checks: 40, failures: 1, newBrands: 0, brandSeed: 15,
+      indicators: [['STANDARDS_LED_COUNT', 3], ['CHIEF_QUALITY_OFFICERS_COUNT', 8], ['ADVANCED_QM_RESULTS_COUNT', 2], ['HIGH_VALUE_PATENTS_PER_10K', 66], ['NQI_SERVICE_STATIONS_TOTAL', 7]],
+    }));
+    at('2027-01-06T10:00:00+08:00');
+    await submit('construction', '2026-Q4', '2026Q4-建管委.xlsx', await construction('2026-Q4', { month: '2026-12', failedProject: false }));
+
+    for (const [period, when] of [['2026-Q1', '2026-04-15'], ['2026-Q2', '2026-07-15'], ['2026-Q3', '2026-10-15'], ['2026-Q4', '2027-01-15']] as const) {
       at(`${when}T09:00:00+08:00`);
       const { result } = await evaluateAndAlert(pipeline.deps, period);
       const counts = Object.entries(
@@ -181,7 +190,7 @@ export async function runDemo(options: { dataDir: string; io: Io; logger: Logger
         writeFileSync(path, f.body);
       }
     }
-    at('2026-10-16T09:00:00+08:00');
+    at('2027-01-16T09:00:00+08:00');
     await runMonitor(pipeline.deps);
 
     const alerts = await pipeline.deps.alerts.list();
@@ -194,10 +203,10 @@ export async function runDemo(options: { dataDir: string; io: Io; logger: Logger
     say(`\n预警 / alerts: ${alerts.length} 条已存储（本次新增 ${alertsSeen.length}）/ stored (${alertsSeen.length} new in this run)`);
     for (const a of alerts) say(`  [${a.severity}] ${a.type} ${a.period} ${a.department}${a.indicator ? ` ${a.indicator}` : ''}`);
     say(`\n打开结果 / open the results:`);
-    say(`  季度汇总 / summary:  ${rel(join(exportDir, 'summaries', '2026-Q3', 'summary.html'))}  (.json .csv .xlsx 同目录 / same folder)`);
+    say(`  季度汇总 / summary:  ${rel(join(exportDir, 'summaries', '2026-Q4', 'summary.html'))}  (.json .csv .xlsx 同目录 / same folder)`);
     say(`  预警 / alerts:       ${rel(join(exportDir, 'alerts'))}/`);
     say(`  嵌入式 S3 / embedded S3: s3://qtrack-reports/{reports,alerts,summaries}/ under ${rel(resolve(options.dataDir, 's3'))}`);
-    say(`  命令行 / CLI:        npx qtrack alerts --period 2026-Q2   ·   npx qtrack summary --period 2026-Q3 --out out/`);
+    say(`  命令行 / CLI:        npx qtrack alerts --period 2026-Q2   ·   npx qtrack summary --period 2026-Q4 --out out/`);
     return 0;
   } finally {
     await pipeline.stop();

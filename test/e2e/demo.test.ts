@@ -9,6 +9,8 @@ import type { Alert } from '../../functions/core/model';
 import { main } from '../../functions/local/cli';
 import { openLocalPipeline, type LocalPipeline } from '../../functions/local/runtime';
 import { silentLogger } from '../../functions/adapters/memory';
+import { evaluateAndAlert } from '../../functions/core/use-cases/evaluate';
+import { runMonitor } from '../../functions/core/use-cases/monitor';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'qtrack-e2e-'));
 const out: string[] = [];
@@ -20,12 +22,12 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string }>
   return { code, stdout: lines.join('\n') };
 }
 
-describe('demo pipeline, end to end', () => {
+describe('demo pipeline over the four quarters of 2026, end to end', () => {
   let pipeline: LocalPipeline;
 
   beforeAll(async () => {
     expect(await main(['demo', '--data-dir', dataDir], io)).toBe(0);
-    pipeline = await openLocalPipeline({ dataDir, logger: silentLogger });
+    pipeline = await openLocalPipeline({ dataDir, logger: silentLogger, now: new Date('2027-02-01T00:00:00Z') });
   }, 240_000);
   afterAll(async () => pipeline?.stop());
 
@@ -50,25 +52,63 @@ describe('demo pipeline, end to end', () => {
     expect(report.issues[0]).toMatchObject({ code: 'INVALID_CREDIT_CODE', sheet: '抽查明细', cell: 'D7' });
   });
 
-  it('raised the alerts of the story, each once, as objects in S3', async () => {
+  it('gives every indicator the status of the story, quarter by quarter', async () => {
+    const M = 'met', R = 'at_risk', B = 'breached', N = 'needs_review';
+    // columns: the plan's order of indicators (MFG, acceptance, green, major projects, brand,
+    // standard, standards led, patents, QM results, chief quality officers, NQI, building materials)
+    const expected: Record<string, string[]> = {
+      '2026-Q1': [M, M, M, N, M, M, M, M, M, M, M, M],
+      '2026-Q2': [B, B, M, N, M, M, M, M, M, R, M, M], // 28/30 checks; 9/10 projects; officers 14 < pace 15
+      '2026-Q3': [M, M, M, N, R, M, M, M, M, M, M, M], // brand certificate expired: 13 < pace 13.5
+      '2026-Q4': [M, M, M, N, R, M, M, M, M, M, M, M], // the risk persists: 13 < pace 14
+    };
+    for (const [period, statuses] of Object.entries(expected)) {
+      const { result } = await evaluateAndAlert(pipeline.deps, period);
+      expect([period, ...result.indicators.map((i) => i.status)]).toEqual([period, ...statuses]);
+    }
+  });
+
+  it('raised exactly the alerts of the story, each once, as objects in S3', async () => {
     const alerts = await pipeline.deps.alerts.list();
-    const ids = alerts.map((a) => `${a.type} ${a.period} ${a.department}${a.indicator ? ` ${a.indicator}` : ''}`);
+    const ids = alerts.map((a) => `${a.type} ${a.period} ${a.department}${a.indicator ? ` ${a.indicator}` : ''}`).sort();
     expect(ids).toEqual(
-      expect.arrayContaining([
+      [
         'SUBMISSION_REJECTED 2026-Q1 construction',
+        'CERTIFICATE_EXPIRING 2026-Q2 market-regulation',
         'SUBMISSION_LATE 2026-Q2 construction',
         'TARGET_BREACHED 2026-Q2 market-regulation MFG_SPOT_CHECK_PASS_RATE',
         'SHARP_DECLINE 2026-Q2 market-regulation MFG_SPOT_CHECK_PASS_RATE',
+        'TARGET_AT_RISK 2026-Q2 market-regulation CHIEF_QUALITY_OFFICERS_COUNT',
         'TARGET_BREACHED 2026-Q2 construction CONSTRUCTION_ACCEPTANCE_PASS_RATE',
+        'SHARP_DECLINE 2026-Q2 construction CONSTRUCTION_ACCEPTANCE_PASS_RATE',
+        'TARGET_AT_RISK 2026-Q3 market-regulation SHANGHAI_BRAND_TOTAL',
+        'SHARP_DECLINE 2026-Q3 market-regulation SHANGHAI_BRAND_TOTAL',
         'TARGET_RECOVERED 2026-Q3 market-regulation MFG_SPOT_CHECK_PASS_RATE',
-        'CERTIFICATE_EXPIRING 2026-Q2 market-regulation',
-      ]),
+        'TARGET_RECOVERED 2026-Q3 market-regulation CHIEF_QUALITY_OFFICERS_COUNT',
+        'TARGET_RECOVERED 2026-Q3 construction CONSTRUCTION_ACCEPTANCE_PASS_RATE',
+        'TARGET_AT_RISK 2026-Q4 market-regulation SHANGHAI_BRAND_TOTAL',
+      ].sort(),
     );
     expect(new Set(alerts.map((a) => a.id)).size).toBe(alerts.length);
     const breach = alerts.find((a) => a.type === 'TARGET_BREACHED' && a.indicator === 'MFG_SPOT_CHECK_PASS_RATE')!;
     expect(breach).toMatchObject({ severity: 'critical', value: 93.33, target: 95 });
-    const stored = JSON.parse(new TextDecoder().decode(await pipeline.deps.reports.get(`alerts/2026-Q2/${breach.id}.json`))) as Alert;
-    expect(stored).toEqual(breach);
+    expect(breach.message.zh).toContain('制造业产品质量监督抽查合格率');
+    for (const a of alerts) {
+      const stored = JSON.parse(new TextDecoder().decode(await pipeline.deps.reports.get(`alerts/${a.period}/${a.id}.json`))) as Alert;
+      expect(stored).toEqual(a);
+    }
+  });
+
+  it('running everything again raises nothing new', async () => {
+    const before = (await pipeline.deps.alerts.list()).length;
+    for (const period of ['2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4']) {
+      expect((await evaluateAndAlert(pipeline.deps, period)).raised).toEqual([]);
+    }
+    for (const day of ['2026-04-12', '2026-07-11', '2027-01-16']) {
+      pipeline.setNow(new Date(`${day}T01:00:00Z`));
+      expect((await runMonitor(pipeline.deps)).raised).toEqual([]);
+    }
+    expect((await pipeline.deps.alerts.list()).length).toBe(before);
   });
 
   it('wrote a summary whose numbers are those of the submissions', async () => {
@@ -97,6 +137,6 @@ describe('demo pipeline, end to end', () => {
     const again = await cli('evaluate', '--period', '2026-Q2', '--now', '2026-07-20', '--json');
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout).alerts).toEqual([]);
-    pipeline = await openLocalPipeline({ dataDir, logger: silentLogger });
+    pipeline = await openLocalPipeline({ dataDir, logger: silentLogger, now: new Date('2027-02-01T00:00:00Z') });
   }, 60_000);
 });
