@@ -77,7 +77,7 @@ async function* rowsOf(text: string, kind: SheetKind, limits: FileLimits): Async
 
 export function guessDelimiter(text: string): string {
   const sample = text.slice(0, 1 << 16);
-  const guessed = Papa.parse<string[]>(sample, { preview: 20, delimitersToGuess: [',', '\t', ';', '|'] }).meta.delimiter;
+  const guessed = Papa.parse<string[]>(sample, { preview: 20, skipEmptyLines: true, delimitersToGuess: [',', '\t', ';', '|'] }).meta.delimiter;
   return guessed && guessed.length === 1 ? guessed : ',';
 }
 

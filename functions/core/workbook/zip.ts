@@ -158,17 +158,17 @@ export async function inflateEntry(
         if (failed) return;
         failed = true;
         inflater.destroy();
-        reject(err instanceof ZipFault ? err : corrupt(`${entry.name}: ${(err as Error).message}`));
+        reject(err);
       };
       inflater.on('data', (chunk: Buffer) => {
         if (failed) return;
         try {
-          take(chunk);
+          take(chunk); // its errors (limits, the caller's own) pass through as they are
         } catch (err) {
           fail(err);
         }
       });
-      inflater.on('error', fail);
+      inflater.on('error', (err) => fail(corrupt(`${entry.name}: ${err.message}`)));
       inflater.on('end', () => {
         if (!failed) resolve();
       });

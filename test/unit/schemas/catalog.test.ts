@@ -15,7 +15,8 @@ import type { Plan, SourceRef } from '../../../functions/core/model';
 import { quarterIndex } from '../../../functions/core/periods';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const seedsDir = resolve(here, '../../../../shared/seeds');
+// the seed documents are kept in the repository, so a fresh clone can check every citation
+const seedsDir = resolve(here, '../../../schemas/seeds');
 const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true });
 const validatePlan = ajv.compile(planSchema);
 const validateDepartments = ajv.compile(departmentsSchema);
