@@ -22,6 +22,7 @@ import type { SheetSpec } from '../sheet-specs';
 import { type Place, placed, say } from './messages';
 import { displayValue } from './parse-cell';
 import type { Column } from './sheets';
+import { SeenKeys } from './seen-keys';
 
 export const DEFAULT_MAX_ISSUES = 1000;
 export const SINK_BATCH = 500;
@@ -101,7 +102,7 @@ export class Run {
   totalArea100 = 0;
 
   /** first row of each key (sheet ordinal × 2^21 + row: no object per key) */
-  readonly batchIds = new Map<string, number>();
+  readonly batchIds = new SeenKeys();
   readonly certificates = new Map<string, number>();
   readonly indicatorCodes = new Map<string, number>();
   readonly pendingIndicators: PendingIndicator[] = [];
