@@ -129,6 +129,7 @@ export type IssueCode =
   | 'FILE_TOO_LARGE'
   | 'FILE_CORRUPT'
   | 'NO_KNOWN_SHEET'
+  | 'NO_DATA'
   | 'PERIOD_NOT_STARTED'
   | 'MISSING_COLUMN'
   | 'UNKNOWN_SHEET'

@@ -249,7 +249,10 @@ async function finish(
   given: { department?: string; period?: string; bad: Set<string> },
   cover: CoverInfo | undefined,
 ): Promise<ValidationOutcome> {
-  if (!run.sheets.some((s) => s.spec.kind !== 'cover')) run.fileIssue('error', 'NO_KNOWN_SHEET', say.noKnownSheet());
+  const dataSheets = run.sheets.filter((s) => s.spec.kind !== 'cover');
+  if (dataSheets.length === 0) run.fileIssue('error', 'NO_KNOWN_SHEET', say.noKnownSheet());
+  // an untouched template uploaded by mistake must not replace the quarter's real data
+  else if (dataSheets.every((s) => s.summary.rows === 0)) run.fileIssue('error', 'NO_DATA', say.noData());
 
   const missing = (['department', 'period'] as const).filter(
     (k) => !given.bad.has(k) && (k === 'department' ? !run.department : !run.period),

@@ -60,6 +60,10 @@ export const say = {
     zh: '未找到可识别的工作表：工作表须命名为 封面、指标、抽查明细、认证明细 或 竣工验收，请使用本部门的报送模板',
     en: 'no known sheet: sheets must be named Cover, Indicators, Inspections, Certifications or Acceptances (or their Chinese names); use your department’s template',
   }),
+  noData: (): Lang => ({
+    zh: '工作簿中没有任何数据行（可能上传了空白模板）；请填写本季度数据后重新上传，当前已接受的版本保持不变',
+    en: 'the workbook holds no data rows (a blank template?); fill in this quarter’s data and upload again — the version accepted before stays current',
+  }),
   csvName: (fileName: string): Lang => ({
     zh: `无法从文件名“${show(fileName)}”判断 CSV 的内容：CSV 文件须命名为 indicators.csv、inspections.csv、certifications.csv 或 acceptances.csv`,
     en: `cannot tell what the CSV "${show(fileName)}" holds: name it indicators.csv, inspections.csv, certifications.csv or acceptances.csv`,

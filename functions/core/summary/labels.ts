@@ -67,6 +67,7 @@ export const ISSUE_LABEL: Record<IssueCode, Lang> = {
   FILE_TOO_LARGE: { zh: '文件过大', en: 'file too large' },
   FILE_CORRUPT: { zh: '文件已损坏', en: 'corrupt file' },
   NO_KNOWN_SHEET: { zh: '没有可识别的工作表', en: 'no known sheet' },
+  NO_DATA: { zh: '没有数据行', en: 'no data rows' },
   PERIOD_NOT_STARTED: { zh: '统计期尚未开始', en: 'period not started' },
   MISSING_COLUMN: { zh: '缺少必需列', en: 'missing column' },
   UNKNOWN_SHEET: { zh: '未知工作表', en: 'unknown sheet' },

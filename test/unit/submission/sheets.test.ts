@@ -84,9 +84,9 @@ describe('header row', () => {
     expect(o.report.status).toBe('rejected');
   });
 
-  it('an empty known sheet is just empty', async () => {
+  it('known sheets without a data row: reported as empty, the file refused as holding no data', async () => {
     const o = await validate(workbook(sheet('认证明细', []), sheet('抽查明细', [INSPECTION_HEADER])));
-    expect(codes(o)).toEqual([]);
+    expect(codes(o)).toEqual(['NO_DATA']);
     expect(o.report.sheets).toEqual([
       { name: '认证明细', kind: 'certifications', rows: 0, acceptedRows: 0 },
       { name: '抽查明细', kind: 'inspections', rows: 0, acceptedRows: 0 },

@@ -129,7 +129,7 @@ describe('a template filled in correctly is accepted', () => {
     expect(aggregates.indicators.MAJOR_PROJECTS_LEVEL?.value).toBe('国内领先');
   });
 
-  it('finance: the untouched template (cover only) is not rejected for its note row', async () => {
+  it('finance: the untouched template (cover only) is refused as empty, not for its note row', async () => {
     const wb = await load(await buildTemplate({ department: 'finance', plan, period: '2026-Q1' }));
     fillCover(wb);
     const { report } = await checkSubmission(await bytesOf(wb), {
@@ -139,8 +139,9 @@ describe('a template filled in correctly is accepted', () => {
       now,
       plan,
     });
-    expect(report.issues).toEqual([]); // not even a warning
-    expect(report.status).toBe('accepted');
+    // an empty upload must not replace a quarter's data; the note row itself raises nothing
+    expect(report.issues.map((i) => [i.severity, i.code])).toEqual([['error', 'NO_DATA']]);
+    expect(report.status).toBe('rejected');
   });
 
   it('the same template with a wrong credit code is rejected at that cell (the test can fail)', async () => {

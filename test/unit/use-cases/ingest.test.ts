@@ -56,6 +56,14 @@ describe('ingest: versions and the current pointer', () => {
     expect(alerts.map((a) => a.type)).toEqual(['SUBMISSION_REJECTED']);
   });
 
+  it('an empty workbook (a blank template sent by mistake) is rejected and does not replace the quarter', async () => {
+    const { deps, submissions, upload } = setup();
+    const real = await ingestSubmission(deps, await upload(await xlsx({ 抽查明细: inspectionRows(10, 0) }), '2026-04-05T02:00:00Z'));
+    const empty = await ingestSubmission(deps, await upload(await xlsx({ 抽查明细: [inspectionRows(0, 0)[0]!] }), '2026-04-06T02:00:00Z'));
+    expect(empty.report.issues.map((i) => i.code)).toEqual(['NO_DATA']);
+    expect((await submissions.currentVersions('2026-Q1')).map((v) => v.submissionId)).toEqual([real.version.submissionId]);
+  });
+
   it('a redelivered event for the same object version changes nothing', async () => {
     const { deps, submissions, upload } = setup();
     const object = await upload(await xlsx({ 抽查明细: inspectionRows(10, 0) }), '2026-04-05T02:00:00Z');
