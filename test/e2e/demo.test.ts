@@ -136,7 +136,12 @@ describe('demo pipeline over the four quarters of 2026, end to end', () => {
     expect(alerts.length).toBeGreaterThan(3);
     const again = await cli('evaluate', '--period', '2026-Q2', '--now', '2026-07-20', '--json');
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout).alerts).toEqual([]);
+    const evaluated = JSON.parse(again.stdout);
+    expect(evaluated.alerts).toEqual([]);
+    // `qtrack evaluate --json` and the summary written by the demo agree on every indicator
+    const summary = JSON.parse(readFileSync(join(dataDir, 'export', 'summaries', '2026-Q2', 'summary.json'), 'utf8'));
+    const pick = ({ code, status, value, target, expected }: Record<string, unknown>) => ({ code, status, value, target, expected });
+    expect(summary.indicators.map(pick)).toEqual(evaluated.indicators.map(pick));
     pipeline = await openLocalPipeline({ dataDir, logger: silentLogger, now: new Date('2027-02-01T00:00:00Z') });
   }, 60_000);
 });
