@@ -123,6 +123,11 @@ export function currentPeriod(instant: Date): string {
   return quarterOfDate(localDate(instant));
 }
 
+/** The last quarter that has ended by an instant: what the scheduled jobs work on by default. */
+export function lastEndedPeriod(instant: Date): string {
+  return previousPeriod(currentPeriod(instant));
+}
+
 /** Parses `--now`: an ISO date (taken as the start of that day, Shanghai time) or date-time. */
 export function parseNow(text: string): Date | undefined {
   const t = text.trim();

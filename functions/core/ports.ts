@@ -1,13 +1,7 @@
 // What the core needs from the outside world. Adapters (DynamoDB, S3, SNS, the
 // embedded local servers, in-memory fakes) implement these; the core never
 // knows which one it is talking to.
-import type {
-  Alert,
-  CertificationRecord,
-  LedgerCertificate,
-  SheetKind,
-  SubmissionVersion,
-} from './model';
+import type { Alert, SheetKind, SubmissionVersion } from './model';
 
 export interface Clock {
   now(): Date;
@@ -61,5 +55,3 @@ export interface Logger {
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
-
-export type { CertificationRecord, LedgerCertificate };

@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { DEPARTMENTS, loadPlan, resolveDepartment } from '../core/catalog';
-import type { Alert, ValidationReport } from '../core/model';
+import type { Alert } from '../core/model';
 import { normalizePeriod, parseNow } from '../core/periods';
 import type { Logger } from '../core/ports';
 import { checkSubmission } from '../core/submission/check';
@@ -225,5 +225,3 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
       throw new UsageError(`未知命令“${args.command}”`, `unknown command "${args.command}"`);
   }
 }
-
-export type { ValidationReport };

@@ -133,6 +133,11 @@ export async function runDemo(options: { dataDir: string; io: Io; logger: Logger
       say(`\n▶ ${key}\n${formatReport(report)}`);
       return report;
     };
+    const monitor = async (day: string) => {
+      at(`${day}T09:00:00+08:00`);
+      const { raised } = await runMonitor(pipeline.deps);
+      say(`\n▶ 每日监测 / daily monitoring, ${day}\n  新预警 / new alerts: ${raised.map((a) => `${a.type} ${a.department}`).join(', ') || '0'}`);
+    };
     say('qtrack 演示：2026 年四个季度 / demo: the four quarters of 2026');
 
     at('2026-04-03T10:00:00+08:00');
@@ -145,18 +150,14 @@ export async function runDemo(options: { dataDir: string; io: Io; logger: Logger
     at('2026-04-09T09:30:00+08:00');
     await submit('construction', '2026-Q1', '2026Q1-建管委-更正.xlsx', await construction('2026-Q1', { month: '2026-03', failedProject: false }));
 
-    at('2026-04-12T09:00:00+08:00');
-    say('\n▶ 每日监测 / daily monitoring, 2026-04-12');
-    say(`  新预警 / new alerts: ${(await runMonitor(pipeline.deps)).raised.map((a) => `${a.type} ${a.department}`).join(', ') || '0'}`);
+    await monitor('2026-04-12');
 
     at('2026-07-06T15:00:00+08:00');
     await submit('market-regulation', '2026-Q2', '2026Q2-市场监管局.xlsx', await marketRegulation('2026-Q2', {
       month: '2026-05', checks: 30, failures: 2, newBrands: 1, brandSeed: 14,
       indicators: [['STANDARDS_LED_COUNT', 2], ['CHIEF_QUALITY_OFFICERS_COUNT', 6], ['ADVANCED_QM_RESULTS_COUNT', 1], ['HIGH_VALUE_PATENTS_PER_10K', 63.5], ['NQI_SERVICE_STATIONS_TOTAL', 6]],
     }));
-    at('2026-07-11T09:00:00+08:00');
-    say('\n▶ 每日监测 / daily monitoring, 2026-07-11');
-    say(`  新预警 / new alerts: ${(await runMonitor(pipeline.deps)).raised.map((a) => `${a.type} ${a.department}`).join(', ') || '0'}`);
+    await monitor('2026-07-11');
     at('2026-07-14T11:00:00+08:00');
     await submit('construction', '2026-Q2', '2026Q2-建管委.xlsx', await construction('2026-Q2', { month: '2026-06', failedProject: true }));
 

@@ -4,7 +4,7 @@ import { evaluatePeriod, type PeriodFacts } from '../evaluation/evaluate';
 import type { Alert, EvaluationResult } from '../model';
 import { comparePeriods, periodsBetween } from '../periods';
 import type { PipelineDeps } from './deps';
-import { loadLedger } from './ingest';
+import { LEDGER_START, currentVersionsBetween, earlier, ledgerRows } from './current';
 import { raiseAlerts } from './raise-alerts';
 
 export class PeriodOutsidePlanError extends Error {
@@ -19,11 +19,10 @@ export async function assessPeriod(deps: Pick<PipelineDeps, 'plan' | 'submission
       `${period} 不在规划期内（${plan.firstPeriod}–${plan.lastPeriod}） / ${period} is outside the plan (${plan.firstPeriod}–${plan.lastPeriod})`,
     );
   }
-  const facts: PeriodFacts[] = [];
-  for (const p of periodsBetween(plan.firstPeriod, period)) {
-    facts.push({ period: p, versions: await deps.submissions.currentVersions(p) });
-  }
-  const certificates = await loadLedger(deps, period);
+  // one read of the current versions serves both the facts and the certificate ledger
+  const byPeriod = await currentVersionsBetween(deps.submissions, earlier(LEDGER_START, plan.firstPeriod), period);
+  const facts: PeriodFacts[] = periodsBetween(plan.firstPeriod, period).map((p) => ({ period: p, versions: byPeriod.get(p)! }));
+  const certificates = await ledgerRows(deps.submissions, [...byPeriod.values()].flat());
   return evaluatePeriod({ plan, period, facts, certificates });
 }
 

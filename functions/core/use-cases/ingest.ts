@@ -11,16 +11,16 @@ import type {
   InspectionRecord,
   Issue,
   IndicatorRecord,
-  LedgerCertificate,
   RecordSink,
   SheetKind,
   SubmissionVersion,
   ValidationReport,
 } from '../model';
-import { comparePeriods, normalizePeriod, periodsBetween } from '../periods';
+import { normalizePeriod } from '../periods';
 import { checkSubmission } from '../submission/check';
 import { annotateWorkbook } from '../workbook/annotate';
 import type { PipelineDeps } from './deps';
+import { loadLedger } from './current';
 import { raiseAlerts } from './raise-alerts';
 
 /** The part of an S3 object-created notification that ingest needs. */
@@ -98,30 +98,6 @@ class ChunkingSink implements RecordSink {
   }
 }
 
-/** Certificate rows of every current version for periods up to `period` (optionally leaving one department's version of `period` out). */
-export async function loadLedger(
-  deps: Pick<PipelineDeps, 'submissions' | 'plan'>,
-  period: string,
-  exclude?: { department: string; period: string },
-): Promise<LedgerCertificate[]> {
-  const first = comparePeriods(deps.plan.firstPeriod, period) <= 0 ? deps.plan.firstPeriod : period;
-  const rows: LedgerCertificate[] = [];
-  // the ledger lasts across plans: certificates reported before this plan still count
-  for (const p of periodsBetween(minPeriod(first), period)) {
-    for (const v of await deps.submissions.currentVersions(p)) {
-      if (exclude && v.department === exclude.department && v.period === exclude.period) continue;
-      const certs = await deps.submissions.getRecords<CertificationRecord>(v.submissionId, 'certifications');
-      for (const c of certs) rows.push({ ...c, department: v.department, period: v.period, submissionId: v.submissionId });
-    }
-  }
-  return rows;
-}
-
-/** The earliest period the ledger looks at: the start of the 14th plan. */
-function minPeriod(first: string): string {
-  return comparePeriods('2021-Q1', first) < 0 ? '2021-Q1' : first;
-}
-
 function countIssues(issues: Issue[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const i of issues) counts[`${i.severity}:${i.code}`] = (counts[`${i.severity}:${i.code}`] ?? 0) + 1;
@@ -150,7 +126,7 @@ export async function ingestSubmission(deps: PipelineDeps, object: UploadedObjec
 
   const base = reportBase(department, period, submissionId);
   const sink = new ChunkingSink((kind, chunk, records) => deps.submissions.putRecords(submissionId, kind, chunk, records));
-  const ledger = normalizePeriod(parsed.period) ? await loadLedger(deps, period, { department, period }) : [];
+  const ledger = normalizePeriod(parsed.period) ? await loadLedger(deps.submissions, period, { department, period }) : [];
   const outcome = await checkSubmission(bytes, {
     fileName: parsed.fileName,
     department: parsed.department,

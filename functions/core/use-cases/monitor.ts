@@ -5,7 +5,7 @@ import { expiringCertificateAlerts } from '../monitoring/expiring-certificates';
 import { lateSubmissionAlerts } from '../monitoring/late-submissions';
 import { comparePeriods, currentPeriod, periodsBetween } from '../periods';
 import type { PipelineDeps } from './deps';
-import { loadLedger } from './ingest';
+import { loadLedger } from './current';
 import { raiseAlerts } from './raise-alerts';
 
 export interface MonitorOutcome {
@@ -26,7 +26,7 @@ export async function runMonitor(deps: PipelineDeps): Promise<MonitorOutcome> {
       ...lateSubmissionAlerts({ date: now, plan, departments: deps.departments, versionsByPeriod, offsets: deps.offsets }),
     );
   }
-  const ledger = ledgerAsOf(await loadLedger(deps, today), today);
+  const ledger = ledgerAsOf(await loadLedger(deps.submissions, today), today);
   alerts.push(...expiringCertificateAlerts({ date: now, certificates: ledger }));
   const raised = await raiseAlerts(deps, alerts);
   deps.logger.info('monitoring done', { date: now.toISOString(), candidates: alerts.length, raised: raised.length });

@@ -1,10 +1,7 @@
 // The quarterly summary: evaluation, who submitted, alerts and data quality, in four formats.
 import type { IssueCode } from '../model';
 import { submissionStatuses } from '../submission-status';
-import { buildSummary, type DataQualityRow, type Summary } from '../summary/build';
-import { summaryCsv } from '../summary/render-csv';
-import { summaryHtml } from '../summary/render-html';
-import { summaryXlsx } from '../summary/render-xlsx';
+import { type DataQualityRow, type Summary, buildSummary, summaryCsv, summaryHtml, summaryXlsx } from '../summary';
 import type { PipelineDeps } from './deps';
 import { assessPeriod } from './evaluate';
 
