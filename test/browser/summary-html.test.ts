@@ -5,7 +5,7 @@
 // test-output/summary.png for a person to look at.
 //
 // Chromium missing: with CI set this fails loudly; otherwise it is skipped with a
-// warning (run `node scripts/ensure-browser.mjs`).
+// warning (run `node scripts/ensure-test-tools.mjs`).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,7 +25,7 @@ declare function getComputedStyle(element: unknown): { breakInside: string; brea
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const SKIP = !HAVE_CHROMIUM && !process.env.CI;
-if (SKIP) console.warn(`[summary-html] SKIPPED: Chromium not found at ${CHROMIUM}. Run \`node scripts/ensure-browser.mjs\` (or set CHROMIUM_PATH) to run the browser test.`);
+if (SKIP) console.warn(`[summary-html] SKIPPED: Chromium not found at ${CHROMIUM}. Run \`node scripts/ensure-test-tools.mjs\` (or set CHROMIUM_PATH) to run the browser test.`);
 
 const SCREENSHOT = resolve('test-output/summary.png');
 
@@ -38,7 +38,7 @@ describe.skipIf(SKIP)('summary.html in headless Chromium', () => {
   const requested: string[] = [];
 
   beforeAll(async () => {
-    if (!HAVE_CHROMIUM) throw new Error(`Chromium not found at ${CHROMIUM} and CI is set: run \`node scripts/ensure-browser.mjs\` as root, or set CHROMIUM_PATH`);
+    if (!HAVE_CHROMIUM) throw new Error(`Chromium not found at ${CHROMIUM} and CI is set: run \`node scripts/ensure-test-tools.mjs\` as root, or set CHROMIUM_PATH`);
     dir = mkdtempSync(join(tmpdir(), 'qtrack-summary-'));
     const file = join(dir, 'summary.html');
     // the fixture's alerts include markup and a URL typed into a workbook: it must stay text
