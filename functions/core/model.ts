@@ -107,8 +107,17 @@ export interface RawSheet {
   /** for CSV: the sheet kind given by the file name */
   csvKind?: SheetKind;
   state: 'visible' | 'hidden' | 'veryHidden';
+  /**
+   * The merged ranges. An xlsx part declares them after its cells, so on a
+   * first reading this array fills only once the rows are read (mergesFirst
+   * false); a reader asked for them first reads the part twice.
+   */
   merges: CellRange[];
-  rows: AsyncIterable<RawRow>;
+  mergesFirst: boolean;
+  /** The data rows in reading order, in batches; the consumer's pace drives the reading. */
+  rows: AsyncIterable<RawRow[]>;
+  /** About how many rows the sheet holds, when it says (xlsx <dimension>); known once rows arrive. */
+  rowsHint?: number;
 }
 
 export interface RawWorkbook {
@@ -182,6 +191,8 @@ export interface SheetSummary {
   kind: SheetKind;
   rows: number; // data rows seen
   acceptedRows: number; // data rows without an error
+  /** ingest: the rows stored for this sheet, once storage was read back and matched validation */
+  storedRows?: number;
 }
 
 /** The report of §9: the same for `qtrack validate --json` and the ingest report in S3. */
@@ -288,6 +299,8 @@ export interface RecordSink {
   acceptances(records: AcceptanceRecord[]): Promise<void> | void;
   certifications(records: CertificationRecord[]): Promise<void> | void;
   indicators(records: IndicatorRecord[]): Promise<void> | void;
+  /** Forget every record given so far: the file is being validated again from the start. */
+  restart(): Promise<void> | void;
 }
 
 export interface ValidationOutcome {

@@ -21,6 +21,10 @@ export interface SubmissionRepository {
   putRecords(submissionId: string, kind: Exclude<SheetKind, 'cover'>, chunk: number, records: unknown[]): Promise<void>;
   /** Reads every record of one kind of a version, in order. */
   getRecords<T>(submissionId: string, kind: Exclude<SheetKind, 'cover'>): Promise<T[]>;
+  /** How many records of each kind are stored for a version (read back from storage, not remembered). */
+  recordCounts(submissionId: string): Promise<Partial<Record<Exclude<SheetKind, 'cover'>, number>>>;
+  /** Removes every record chunk of a version (a validation that starts over). */
+  deleteRecords(submissionId: string): Promise<void>;
   /** Stores the version's metadata (after its records). Idempotent. */
   saveVersion(version: SubmissionVersion): Promise<void>;
   /**

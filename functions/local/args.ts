@@ -14,7 +14,7 @@ export class UsageError extends Error {
 interface CommandSpec {
   options: string[]; // value options
   flags: string[]; // boolean options
-  positional: 0 | 1;
+  positional: 0 | 1 | 'many';
 }
 
 const GLOBAL_OPTIONS = ['data-dir', 'now'];
@@ -24,6 +24,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   demo: { options: [], flags: [], positional: 0 },
   template: { options: ['department', 'out', 'period'], flags: [], positional: 0 },
   validate: { options: ['department', 'period'], flags: [], positional: 1 },
+  inspect: { options: [], flags: [], positional: 'many' },
   submit: { options: ['department', 'period'], flags: [], positional: 1 },
   evaluate: { options: ['period'], flags: [], positional: 0 },
   monitor: { options: [], flags: [], positional: 0 },
@@ -35,13 +36,15 @@ export const COMMANDS: Record<string, CommandSpec> = {
 export interface ParsedArgs {
   command: string;
   file?: string;
+  /** every positional argument (inspect takes several files) */
+  files: string[];
   options: Record<string, string>;
   flags: Set<string>;
 }
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const [command = 'help', ...rest] = argv;
-  if (command === '--help' || command === '-h') return { command: 'help', options: {}, flags: new Set() };
+  if (command === '--help' || command === '-h') return { command: 'help', files: [], options: {}, flags: new Set() };
   const spec = COMMANDS[command];
   if (!spec) {
     throw new UsageError(
@@ -78,13 +81,14 @@ export function parseArgs(argv: string[]): ParsedArgs {
       throw new UsageError(`命令 ${command} 不支持选项 --${name}（可用：${known}）`, `command ${command} has no option --${name} (known: ${known})`);
     }
   }
-  if (positional.length > spec.positional) {
-    throw new UsageError(`多余的参数“${positional[spec.positional]}”`, `unexpected argument "${positional[spec.positional]}"`);
+  const most = spec.positional === 'many' ? Infinity : spec.positional;
+  if (positional.length > most) {
+    throw new UsageError(`多余的参数“${positional[most]}”`, `unexpected argument "${positional[most]}"`);
   }
-  if (spec.positional === 1 && positional.length === 0 && !flags.has('help')) {
-    throw new UsageError(`命令 ${command} 需要一个文件参数`, `command ${command} needs a FILE argument`);
+  if (spec.positional !== 0 && positional.length === 0 && !flags.has('help')) {
+    throw new UsageError(`命令 ${command} 需要文件参数`, `command ${command} needs a FILE argument`);
   }
-  return { command, file: positional[0], options, flags };
+  return { command, file: positional[0], files: positional, options, flags };
 }
 
 export const USAGE = `qtrack — 长宁区质量提升指标季度数据管道 / quarterly quality-data pipeline
@@ -95,6 +99,7 @@ export const USAGE = `qtrack — 长宁区质量提升指标季度数据管道 /
   template --department D [--out F]      生成部门空白模板 / write a department's blank workbook
   validate FILE [--department D] [--period P] [--json]
                                          只校验不入库 / check a workbook without storing it (exit 0 accepted, 1 rejected, 2 could not run)
+  inspect FILE... [--json]               查看系统读到的内容 / what qtrack reads in a workbook: sheets, kinds, headers, cells
   submit FILE --department D --period P [--json]
                                          上传并等待入库结果 / upload and wait for the ingest report (exit 0/1)
   evaluate --period P [--json]           评估指标并预警 / evaluate targets and raise alerts

@@ -7,15 +7,18 @@ import type { Alert } from '../core/model';
 import { normalizePeriod, parseNow } from '../core/periods';
 import type { Logger } from '../core/ports';
 import { checkSubmission } from '../core/submission/check';
+import { inspectWorkbook } from '../core/submission/inspect';
 import { evaluateAndAlert } from '../core/use-cases/evaluate';
 import { runMonitor } from '../core/use-cases/monitor';
 import { writeSummary } from '../core/use-cases/summarize';
 import { buildTemplate } from '../core/workbook/template';
+import { nodeInflate } from '../adapters/zlib/inflate';
 import { jsonLogger } from '../runtime/logger';
 import { type ParsedArgs, USAGE, UsageError, parseArgs } from './args';
 import { DataDirError } from './data-dir';
 import { runDemo } from './demo';
-import { formatAlert, formatEvaluation, formatReport } from './format';
+import { openFileSource, type FileSource } from './file-source';
+import { formatAlert, formatEvaluation, formatInspection, formatReport } from './format';
 import { type LocalPipeline, openLocalPipeline } from './runtime';
 
 export interface Io {
@@ -97,6 +100,18 @@ function clockStart(args: ParsedArgs): Date | undefined {
   return now;
 }
 
+/** An input file, read piece by piece; a missing file is a usage error. */
+function openInput(file: string): FileSource {
+  const path = resolve(file);
+  try {
+    if (!statSync(path).isFile()) throw new UsageError(`${file} 不是文件`, `${file} is not a file`);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`找不到文件 ${file}`, `file not found: ${file}`);
+  }
+  return openFileSource(path);
+}
+
 function readInput(file: string): Uint8Array {
   const path = resolve(file);
   let stat;
@@ -135,15 +150,40 @@ function printJson(io: Io, value: unknown) {
 async function run(args: ParsedArgs, io: Io): Promise<number> {
   const json = args.flags.has('json');
   switch (args.command) {
+    case 'inspect': {
+      let refused = false;
+      let missing = false;
+      for (const file of args.files) {
+        let source;
+        try {
+          source = openInput(file);
+        } catch (err) {
+          if (!(err instanceof UsageError)) throw err;
+          io.err(`错误：${err.zh} / error: ${err.en}`);
+          missing = true;
+          continue; // one bad file never stops the others
+        }
+        try {
+          const inspection = await inspectWorkbook(source, file, { inflate: nodeInflate });
+          if ('status' in inspection.lines[0]! && inspection.lines[0].status === 'rejected') refused = true;
+          if (json) io.out(inspection.lines.map((l) => JSON.stringify(l)).join('\n'));
+          else io.out(formatInspection(file, inspection));
+        } finally {
+          source.close();
+        }
+      }
+      return missing ? 2 : refused ? 1 : 0;
+    }
     case 'validate': {
-      const bytes = readInput(args.file!);
-      const outcome = await checkSubmission(bytes, {
+      const source = openInput(args.file!);
+      const outcome = await checkSubmission(source, {
         fileName: basename(args.file!),
+        inflate: nodeInflate,
         department: requireDepartment(args, false),
         period: requirePeriod(args, false),
         now: clockStart(args) ?? new Date(),
         plan: loadPlan(),
-      });
+      }).finally(() => source.close());
       const report = outcome.report;
       if (json) printJson(io, report);
       else io.out(formatReport(report));

@@ -7,6 +7,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { DynamoAlertRepository } from '../adapters/dynamodb/alert-repository';
 import { DynamoSubmissionRepository } from '../adapters/dynamodb/submission-repository';
 import { S3ObjectStore } from '../adapters/s3/object-store';
+import { nodeInflate } from '../adapters/zlib/inflate';
 import { DEPARTMENTS, loadPlan, resolveDepartment } from '../core/catalog';
 import type { Alert } from '../core/model';
 import { DEFAULT_OFFSETS, normalizePeriod } from '../core/periods';
@@ -63,6 +64,7 @@ export async function openLocalPipeline(options: LocalOptions): Promise<LocalPip
     plan: loadPlan(),
     departments: DEPARTMENTS,
     offsets: DEFAULT_OFFSETS,
+    inflate: nodeInflate,
     submissions: new DynamoSubmissionRepository(clients.dynamodb, TABLE.logicalName),
     alerts: new DynamoAlertRepository(clients.dynamodb, TABLE.logicalName),
     uploads: new S3ObjectStore(clients.s3, BUCKETS.submissions),

@@ -4,6 +4,7 @@ import { DynamoAlertRepository } from '../adapters/dynamodb/alert-repository';
 import { DynamoSubmissionRepository } from '../adapters/dynamodb/submission-repository';
 import { S3ObjectStore } from '../adapters/s3/object-store';
 import { SnsAlertPublisher } from '../adapters/sns/alert-publisher';
+import { nodeInflate } from '../adapters/zlib/inflate';
 import { DEPARTMENTS, loadPlan } from '../core/catalog';
 import type { ObjectStore } from '../core/ports';
 import type { PipelineDeps } from '../core/use-cases/deps';
@@ -30,6 +31,7 @@ export function lambdaDeps(role: FunctionRole, env: Record<string, string | unde
   deps = {
     plan: loadPlan(env[ENV.plan] || undefined),
     departments: DEPARTMENTS,
+    inflate: nodeInflate,
     offsets: { dueDays: intEnv(env, 'dueDays', 10), summaryDays: intEnv(env, 'summaryDays', 15) },
     submissions: new DynamoSubmissionRepository(clients.dynamodb, table),
     alerts: new DynamoAlertRepository(clients.dynamodb, table),

@@ -1,4 +1,5 @@
 import {
+  BatchWriteItemCommand,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
@@ -74,6 +75,42 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
       ConsistentRead: true,
     });
     return items.flatMap((item) => JSON.parse(item.records!.S!) as T[]);
+  }
+
+  async recordCounts(submissionId: string): Promise<Partial<Record<RecordKind, number>>> {
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': s(`R#${submissionId}`) },
+      ProjectionExpression: 'sk, #count',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ConsistentRead: true,
+    });
+    const counts: Partial<Record<RecordKind, number>> = {};
+    for (const item of items) {
+      const kind = item.sk!.S!.split('#')[0] as RecordKind;
+      counts[kind] = (counts[kind] ?? 0) + Number(item.count!.N);
+    }
+    return counts;
+  }
+
+  async deleteRecords(submissionId: string): Promise<void> {
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': s(`R#${submissionId}`) },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+    });
+    for (let i = 0; i < items.length; i += 25) {
+      let requests = items.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+      // unprocessed items come back under throttling: retry them, with a short pause
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+        const out = await this.db.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: requests } }));
+        requests = (out.UnprocessedItems?.[this.table] ?? []) as typeof requests;
+      }
+    }
   }
 
   async saveVersion(version: SubmissionVersion): Promise<void> {

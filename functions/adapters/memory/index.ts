@@ -37,6 +37,17 @@ export class MemorySubmissionRepository implements SubmissionRepository {
       .sort(([a], [b]) => a.localeCompare(b))
       .flatMap(([, r]) => structuredClone(r) as T[]);
   }
+  async recordCounts(submissionId: string) {
+    const counts: Partial<Record<Exclude<SheetKind, 'cover'>, number>> = {};
+    for (const [k, r] of this.records) {
+      const [sid, kind] = k.split('#') as [string, Exclude<SheetKind, 'cover'>];
+      if (sid === submissionId) counts[kind] = (counts[kind] ?? 0) + r.length;
+    }
+    return counts;
+  }
+  async deleteRecords(submissionId: string) {
+    for (const k of [...this.records.keys()]) if (k.startsWith(`${submissionId}#`)) this.records.delete(k);
+  }
   async saveVersion(version: SubmissionVersion) {
     this.versions.set(version.submissionId, structuredClone(version));
   }

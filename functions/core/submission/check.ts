@@ -17,9 +17,9 @@ import type {
 } from '../model';
 import { localDate, normalizePeriod, periodStart } from '../periods';
 import type { SheetSpec } from '../sheet-specs';
-import { type FileLimits, inspectFile, WorkbookError } from '../workbook/guard';
-import { csvKindFromFileName, readCsv } from '../workbook/read-csv';
-import { readXlsx } from '../workbook/read-xlsx';
+import { type FileLimits, issues as fileIssues, WorkbookError } from '../workbook/guard';
+import { openWorkbook } from '../workbook/open';
+import type { ByteSource, Inflate } from '../workbook/zip';
 import { checkAcceptanceRow } from './acceptances';
 import { checkCertificationRow } from './certifications';
 import { checkCoverRow, newCoverState } from './cover';
@@ -30,20 +30,19 @@ import { applyPeriodRule, RowCheck } from './row-check';
 import { DEFAULT_MAX_ISSUES, emptyAggregates, Run, type SheetRun, SinkFailure } from './run';
 import {
   type HeaderMatch,
-  HEADER_SCAN_ROWS,
+  HeaderSearch,
   MergeSpreader,
   classifySheet,
   columnLetter,
   isBlankRow,
-  isHeaderCandidate,
   isNoteRow,
-  matchHeader,
   sheetLabels,
   specOfKind,
 } from './sheets';
 
 export interface CheckContext {
   fileName: string; // the uploaded file's name: decides CSV kind (indicators.csv …)
+  inflate: Inflate; // the platform's raw DEFLATE (node:zlib, or a browser's)
   department?: string; // from the S3 key or --department; any alias resolves
   period?: string; // any spelling of §4
   now: Date; // receipt time: decides PERIOD_NOT_STARTED
@@ -64,27 +63,36 @@ const VALIDATORS: Record<string, RowValidator> = {
   acceptances: checkAcceptanceRow,
 };
 
-/** Guards, reads and validates; never throws on bad input. */
-export async function checkSubmission(bytes: Uint8Array, ctx: CheckContext): Promise<ValidationOutcome> {
-  let workbook: RawWorkbook;
-  try {
-    const inspected = await inspectFile(bytes, ctx.fileName, ctx.limits);
-    if (!inspected.ok) return singleIssue(ctx, inspected.issue);
-    if (inspected.format === 'csv') {
-      const kind = csvKindFromFileName(ctx.fileName);
-      if (!kind) return singleIssue(ctx, { severity: 'error', code: 'FILE_NOT_WORKBOOK', message: say.csvName(ctx.fileName) });
-      workbook = readCsv(bytes, kind, ctx.limits);
-    } else {
-      workbook = await readXlsx(bytes, ctx.limits);
+/**
+ * Guards, reads and validates; never throws on bad input. A sheet whose merged
+ * cells reach into its data (they are declared after the cells) is found only
+ * once it has been read: then the whole file is validated again with every
+ * sheet's merges read first, and the sink is told to start over.
+ */
+export async function checkSubmission(input: Uint8Array | ByteSource, ctx: CheckContext): Promise<ValidationOutcome> {
+  for (const mergesFirst of [false, true]) {
+    const opened = await openWorkbook(input, ctx.fileName, { inflate: ctx.inflate, limits: ctx.limits, mergesFirst });
+    if (!opened.ok) return singleIssue(ctx, opened.issue);
+    try {
+      return await validateWorkbook(opened.workbook, ctx);
+    } catch (err) {
+      if (!(err instanceof MergesLate)) throw err;
+      await ctx.sink?.restart();
     }
-  } catch (err) {
-    return singleIssue(ctx, readFailure(err));
   }
-  return validateWorkbook(workbook, ctx);
+  throw new Error('unreachable: the second reading knows every merge');
 }
 
+/** A sheet's merges reach into its data rows, but came after them: read again with merges first. */
+class MergesLate extends Error {
+  override readonly name = 'MergesLate';
+}
+
+/** What validation of an already-read workbook needs: everything but the reading. */
+export type ValidationContext = Omit<CheckContext, 'inflate'>;
+
 /** The same on an already-read workbook (tests, and callers that read themselves). */
-export async function validateWorkbook(workbook: RawWorkbook, ctx: CheckContext): Promise<ValidationOutcome> {
+export async function validateWorkbook(workbook: RawWorkbook, ctx: ValidationContext): Promise<ValidationOutcome> {
   const run = new Run(ctx.plan, ctx.maxIssues ?? DEFAULT_MAX_ISSUES, ctx.sink);
   const given = resolveContext(run, ctx);
   const cover = newCoverState();
@@ -109,13 +117,14 @@ export async function validateWorkbook(workbook: RawWorkbook, ctx: CheckContext)
       run.sheets.push(sr);
       if (spec.kind === 'cover') {
         coverSeen = true;
-        for await (const row of sheet.rows) checkCoverRow(run, sr, row, cover, given);
+        for await (const rows of sheet.rows) for (const row of rows) checkCoverRow(run, sr, row, cover, given);
       } else {
         await checkTable(run, rc, sheet, sr, VALIDATORS[spec.kind]!);
       }
     }
     return await finish(run, ctx, given, coverSeen ? cover.info : undefined);
   } catch (err) {
+    if (err instanceof MergesLate) throw err;
     if (err instanceof SinkFailure) throw err.original; // storage trouble is the caller's, not the file's
     return singleIssue(ctx, readFailure(err), run.department, run.period?.id);
   }
@@ -124,7 +133,7 @@ export async function validateWorkbook(workbook: RawWorkbook, ctx: CheckContext)
 // ---------------------------------------------------------------------------
 
 /** The department and period given by the caller, resolved; bad ones are file-level errors. */
-function resolveContext(run: Run, ctx: CheckContext): { department?: string; period?: string; bad: Set<string> } {
+function resolveContext(run: Run, ctx: ValidationContext): { department?: string; period?: string; bad: Set<string> } {
   const out: { department?: string; period?: string; bad: Set<string> } = { bad: new Set() };
   if (ctx.department !== undefined && ctx.department.trim() !== '') {
     const d = resolveDepartment(ctx.department);
@@ -160,10 +169,9 @@ function sheetSpecOf(run: Run, sheet: RawSheet): SheetSpec | undefined {
 /** Header search, then every data row: blank and note rows skipped, merges spread, cells checked. */
 async function checkTable(run: Run, rc: RowCheck, sheet: RawSheet, sr: SheetRun, validate: RowValidator): Promise<void> {
   const required = sr.spec.columns.filter((c) => c.required);
-  let searched: RawRow[] = []; // non-blank rows read while looking for the header
-  let best: { match: HeaderMatch; at: number } | undefined;
+  const search = new HeaderSearch(sr.spec);
   // check: validate rows; count: required columns missing, rows only counted; ignore: no header at all
-  let mode: 'search' | 'check' | 'count' | 'ignore' = 'search';
+  let mode = 'search' as 'search' | 'check' | 'count' | 'ignore';
   let spreader = new MergeSpreader([], 0);
 
   const dataRow = (row: RawRow): void => {
@@ -184,41 +192,41 @@ async function checkTable(run: Run, rc: RowCheck, sheet: RawSheet, sr: SheetRun,
   };
 
   const settle = (): void => {
-    const rows = searched;
-    searched = [];
+    const { best, searched } = search;
     if (!best) {
       // a sheet with nothing on it is simply empty; one with content but no header cannot be read
-      if (rows.length > 0) {
+      if (searched.length > 0) {
         run.sheetIssue(sr, 'error', 'MISSING_COLUMN', say.noHeader(required.map((c) => c.zh), required.map((c) => c.en)));
       }
       mode = 'ignore';
       return;
     }
-    const headerRow = rows[best.at]!.index;
-    headerIssues(run, sr, best.match, headerRow);
+    headerIssues(run, sr, best.match, search.headerRow);
     for (const c of best.match.columns) sr.cols[c.spec.field] = c;
     const missing = required.filter((c) => !sr.cols[c.field]);
     for (const c of missing) run.sheetIssue(sr, 'error', 'MISSING_COLUMN', say.missingColumn(c.zh, c.en));
     mode = missing.length > 0 ? 'count' : 'check';
-    spreader = new MergeSpreader(sheet.merges, headerRow);
-    for (let i = best.at + 1; i < rows.length; i++) dataRow(rows[i]!);
+    spreader = new MergeSpreader(sheet.merges, search.headerRow);
+    // one batch id a row: room for them all at once, so the table never copies itself
+    if (sr.spec.kind === 'inspections' && sheet.rowsHint) run.batchIds.reserve(run.batchIds.size + sheet.rowsHint);
+    for (let i = best.at + 1; i < searched.length; i++) dataRow(searched[i]!);
   };
 
-  for await (const row of sheet.rows) {
-    if (mode === 'search') {
-      if (isBlankRow(row.cells)) continue;
-      searched.push(row);
-      const match = matchHeader(sr.spec, row.cells);
-      // a row with every required header is the header; otherwise the best of the first rows
-      const complete = required.every((c) => match.columns.some((m) => m.spec === c));
-      if (complete || (isHeaderCandidate(match) && (!best || match.matched > best.match.matched))) {
-        best = { match, at: searched.length - 1 };
-      }
-      if (complete || searched.length >= HEADER_SCAN_ROWS) settle();
-    } else if (mode !== 'ignore') dataRow(row);
+  for await (const rows of sheet.rows) {
+    for (const row of rows) {
+      if (mode === 'search') {
+        if (search.push(row)) settle();
+      } else if (mode !== 'ignore') dataRow(row);
+    }
     if (run.needsFlush) await run.flush();
   }
   if (mode === 'search') settle();
+  // merged cells below the header spread their value over data rows: if they were
+  // declared only after the rows, the rows were read without them
+  const headerRow = search.headerRow;
+  if (!sheet.mergesFirst && mode !== 'ignore' && sheet.merges.some((m) => m.top > headerRow && (m.bottom > m.top || m.right > m.left))) {
+    throw new MergesLate(sr.name);
+  }
 }
 
 /** UNKNOWN_COLUMN warnings at header cells: unknown headers and repeated columns. */
@@ -245,7 +253,7 @@ function headerIssues(run: Run, sr: SheetRun, match: HeaderMatch, headerRow: num
 /** Rules that need the whole file, then the report. */
 async function finish(
   run: Run,
-  ctx: CheckContext,
+  ctx: ValidationContext,
   given: { department?: string; period?: string; bad: Set<string> },
   cover: CoverInfo | undefined,
 ): Promise<ValidationOutcome> {
@@ -297,11 +305,11 @@ async function finish(
 /** The issue for a failure while reading: the reader's own (WorkbookError), else FILE_CORRUPT. */
 function readFailure(err: unknown): Issue {
   if (err instanceof WorkbookError) return err.issue;
-  return { severity: 'error', code: 'FILE_CORRUPT', message: say.fileCorrupt() };
+  return fileIssues.corrupt(err instanceof Error ? err.message : String(err));
 }
 
 /** A report with one file-level issue: nothing of the file counts as accepted. */
-function singleIssue(ctx: CheckContext, issue: Issue, department?: string, period?: string): ValidationOutcome {
+function singleIssue(ctx: ValidationContext, issue: Issue, department?: string, period?: string): ValidationOutcome {
   const dep = department ?? (ctx.department ? resolveDepartment(ctx.department)?.code : undefined);
   const per = period ?? (ctx.period ? normalizePeriod(ctx.period) : undefined);
   const report: ValidationReport = {

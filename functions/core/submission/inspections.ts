@@ -20,9 +20,17 @@ export function isBuildingMaterial(category: string): boolean {
 }
 const seenCategories = new Map<string, boolean>();
 
-/** Batch ids compare like headers (case, width and spaces ignored); cellText already applied NFKC. */
+/** Batch ids compare like headers (case, width and spaces ignored); cellText already applied NFKC, SeenKeys folds ASCII case. */
 function batchKey(id: string): string {
-  return (/[\s\u200b\ufeff]/.test(id) ? id.replace(/[\s\u200b\ufeff]+/g, '') : id).toLowerCase();
+  let plain = true;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c <= 0x20 || c > 0x7e) {
+      plain = false;
+      break;
+    }
+  }
+  return plain ? id : id.replace(/[\s\u200b\ufeff]+/g, '').toLowerCase();
 }
 
 export function checkInspectionRow(rc: RowCheck): void {
@@ -43,9 +51,8 @@ export function checkInspectionRow(rc: RowCheck): void {
   }
   if (batchId) {
     const key = batchKey(batchId);
-    const first = run.batchIds.get(key);
-    if (first === undefined) run.batchIds.set(key, Run.firstRef(rc.sheet, rc.row));
-    else {
+    const first = run.batchIds.getOrSet(key, Run.firstRef(rc.sheet, rc.row));
+    if (first !== undefined) {
       const f = run.describeFirst(first, rc.sheet);
       rc.issue(rc.col('batchId'), 'DUPLICATE', say.duplicate({ zh: '批次编号', en: 'batch ID' }, f.row, f.sheet), batchId);
     }

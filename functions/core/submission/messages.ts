@@ -64,10 +64,6 @@ export const say = {
     zh: '工作簿中没有任何数据行（可能上传了空白模板）；请填写本季度数据后重新上传，当前已接受的版本保持不变',
     en: 'the workbook holds no data rows (a blank template?); fill in this quarter’s data and upload again — the version accepted before stays current',
   }),
-  csvName: (fileName: string): Lang => ({
-    zh: `无法从文件名“${show(fileName)}”判断 CSV 的内容：CSV 文件须命名为 indicators.csv、inspections.csv、certifications.csv 或 acceptances.csv`,
-    en: `cannot tell what the CSV "${show(fileName)}" holds: name it indicators.csv, inspections.csv, certifications.csv or acceptances.csv`,
-  }),
   fileCorrupt: (): Lang => ({
     zh: '文件已损坏或无法读取，请用 Excel 或 WPS 打开后另存为 .xlsx 再上传',
     en: 'the file is damaged or cannot be read: open it in Excel or WPS, save it as .xlsx and upload it again',

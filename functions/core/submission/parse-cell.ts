@@ -22,15 +22,29 @@ const NEGATIVE = new CellProblem('OUT_OF_RANGE', say.negative());
 /** True for a missing cell or a string of whitespace only. */
 export function isEmptyCell(cell: RawCell | undefined): boolean {
   if (cell === undefined) return true;
-  if (cell.kind === 'string') return cell.text === undefined || cell.text.trim() === '';
-  return false;
+  if (cell.kind !== 'string') return false;
+  const t = cell.text;
+  if (t === undefined || t.length === 0) return true;
+  // text that starts with a visible character is not empty: no trim() for it
+  const c = t.charCodeAt(0);
+  return (c <= 0x20 || c === 0xa0 || c === 0x3000 || c === 0xfeff || (c >= 0x2000 && c <= 0x200b)) && t.trim() === '';
 }
 
-/** ASCII-only strings skip NFKC (the common case, and NFKC is the costly part). */
+/**
+ * ASCII-only strings skip NFKC (the common case, and NFKC is the costly part);
+ * others repeat down a sheet (categories, enterprise names) and are normalised once.
+ */
 function nfkc(s: string): string {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return s.normalize('NFKC');
-  return s;
+  if (!NON_ASCII.test(s)) return s;
+  let n = normalised.get(s);
+  if (n === undefined) {
+    if (normalised.size >= 4096) normalised.clear();
+    normalised.set(s, (n = s.normalize('NFKC')));
+  }
+  return n;
 }
+const NON_ASCII = /[^\x00-\x7f]/;
+const normalised = new Map<string, string>();
 
 /** Text of a cell for text fields: strings trimmed (NFKC), numbers as written. */
 export function cellText(cell: RawCell): string {
@@ -165,17 +179,17 @@ export function serialToIso(serial: number): string | undefined {
   const day = Math.floor(serial);
   if (day === 60) return undefined;
   // a sheet's dates repeat (one quarter holds ~90 days): remember them instead of
-  // building a Date per cell; the cache is dropped if a hostile file floods it
-  let iso = isoBySerial.get(day);
-  if (iso === undefined) {
-    const shifted = day < 60 ? day + 1 : day;
-    iso = new Date(EPOCH_1899_12_30 + shifted * DAY_MS).toISOString().slice(0, 10);
-    if (isoBySerial.size >= 20_000) isoBySerial.clear();
-    isoBySerial.set(day, iso);
-  }
+  // building a Date per cell, in a small direct-mapped cache
+  const slot = day & 4095;
+  if (isoDay[slot] === day) return isoText[slot];
+  const shifted = day < 60 ? day + 1 : day;
+  const iso = new Date(EPOCH_1899_12_30 + shifted * DAY_MS).toISOString().slice(0, 10);
+  isoDay[slot] = day;
+  isoText[slot] = iso;
   return iso;
 }
-const isoBySerial = new Map<number, string>();
+const isoDay = new Int32Array(4096).fill(-1);
+const isoText: string[] = new Array<string>(4096);
 
 // 2026-03-05, 2026/3/5, 2026.3.5, 2026年3月5日, optionally with a time of day
 const DATE_TEXT =

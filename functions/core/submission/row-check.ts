@@ -84,9 +84,25 @@ export class RowCheck {
   }
 
   text(field: string, required: boolean, max = MAX_TEXT): string | undefined | null {
-    const cell = this.cell(field, required);
-    if (!cell) return cell;
-    const t = cellText(cell);
+    const col = this.sheet.cols[field];
+    if (!col) return undefined;
+    const own = this.cells[col.index];
+    let t: string;
+    let cell: RawCell;
+    if (own !== undefined && own.kind === 'string') {
+      // the common case, normalised once: text cells
+      t = cellText(own);
+      if (t === '') {
+        if (required) this.issue(col, 'REQUIRED', say.required(col.spec.help), null);
+        return undefined;
+      }
+      cell = own;
+    } else {
+      const c = this.cell(field, required);
+      if (!c) return c;
+      cell = c;
+      t = cellText(cell);
+    }
     if (t.length > max) {
       this.issue(this.sheet.cols[field], 'INVALID_TEXT', say.invalidText(t.length, max), cell);
       return null;
@@ -112,7 +128,7 @@ export class RowCheck {
     const cell = this.cell(field, required);
     if (!cell) return cell;
     const col = this.sheet.cols[field]!;
-    const v = enumMatcher(col.spec.enum ?? []).match(cell);
+    const v = (col.matcher ??= enumMatcher(col.spec.enum ?? [])).match(cell);
     return v instanceof CellProblem ? this.problem(col, v, cell) : v;
   }
 

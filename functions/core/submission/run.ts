@@ -244,9 +244,8 @@ export class Run {
     if (!this.sink) return;
     for (const kind of ['inspections', 'certifications', 'acceptances'] as const) {
       const b = this.batches[kind];
-      if (b.length === 0 || (!all && b.length < SINK_BATCH)) continue;
-      this.batches[kind] = [];
-      await this.toSink(kind, b);
+      while (b.length >= SINK_BATCH) await this.toSink(kind, b.splice(0, SINK_BATCH));
+      if (all && b.length > 0) await this.toSink(kind, b.splice(0));
     }
   }
 

@@ -1,9 +1,9 @@
 // Recognising sheets by name and columns by header text (PRODUCT §5), and the
 // row-level skipping rules: blank rows, note rows, merged cells in the data.
-import type { CellRange, RawCell, SheetKind } from '../model';
+import type { CellRange, RawCell, RawRow, SheetKind } from '../model';
 import { type ColumnSpec, type SheetSpec, HELP_SHEET_NAMES, SHEETS } from '../sheet-specs';
 import { normalizeKey } from '../text';
-import { isEmptyCell, rawText } from './parse-cell';
+import { type EnumMatcher, isEmptyCell, rawText } from './parse-cell';
 import { columnLetter } from '../workbook/cells';
 
 // ---------------------------------------------------------------------------
@@ -46,6 +46,8 @@ export interface Column {
   index: number; // 0-based
   letter: string;
   header: string; // as written in the file
+  /** the column's enumeration, matched once per column instead of looked up per cell */
+  matcher?: EnumMatcher;
 }
 
 /** 序号 / No.: row numbers the clerk keeps for themselves, ignored without a word. */
@@ -133,6 +135,39 @@ export function isHeaderCandidate(m: HeaderMatch): boolean {
 
 /** How many non-blank rows from the top may hold title rows before the header. */
 export const HEADER_SCAN_ROWS = 20;
+
+/**
+ * Finds a sheet's header row among its first rows: the first row holding
+ * every required header, else the best candidate of the first
+ * HEADER_SCAN_ROWS non-blank rows. Rows are pushed as they stream.
+ */
+export class HeaderSearch {
+  /** non-blank rows read while searching */
+  readonly searched: RawRow[] = [];
+  best: { match: HeaderMatch; at: number } | undefined;
+  private readonly required: ColumnSpec[];
+
+  constructor(private readonly spec: SheetSpec) {
+    this.required = spec.columns.filter((c) => c.required);
+  }
+
+  /** Takes one more row; true once the search is over (call settledRows then). */
+  push(row: RawRow): boolean {
+    if (isBlankRow(row.cells)) return false;
+    this.searched.push(row);
+    const match = matchHeader(this.spec, row.cells);
+    const complete = this.required.every((c) => match.columns.some((m) => m.spec === c));
+    if (complete || (isHeaderCandidate(match) && (!this.best || match.matched > this.best.match.matched))) {
+      this.best = { match, at: this.searched.length - 1 };
+    }
+    return complete || this.searched.length >= HEADER_SCAN_ROWS;
+  }
+
+  /** The header's Excel row number, 0 when none was found. */
+  get headerRow(): number {
+    return this.best ? this.searched[this.best.at]!.index : 0;
+  }
+}
 
 // ---------------------------------------------------------------------------
 // Rows

@@ -3,12 +3,15 @@ import type { Department, Plan } from '../model';
 import type { PeriodOffsets } from '../periods';
 import type { AlertPublisher, AlertRepository, Clock, Logger, ObjectStore, SubmissionRepository } from '../ports';
 import type { FileLimits } from '../workbook/guard';
+import type { Inflate } from '../workbook/zip';
 
 export interface PipelineDeps {
   plan: Plan;
   departments: Department[];
   offsets: PeriodOffsets;
   limits?: FileLimits;
+  /** raw DEFLATE for reading workbooks (node:zlib on Lambda and locally) */
+  inflate: Inflate;
   submissions: SubmissionRepository;
   alerts: AlertRepository;
   /** the submissions bucket (raw uploads) */

@@ -70,20 +70,32 @@ function reportBase(department: string, period: string, submissionId: string): s
 
 type RecordKind = Exclude<SheetKind, 'cover'>;
 
-/** Buffers accepted records and writes them in chunks as validation streams. */
+const RECORD_KINDS: RecordKind[] = ['indicators', 'inspections', 'certifications', 'acceptances'];
+
+/** Buffers accepted records and writes them in chunks as validation streams; counts what it was given. */
 class ChunkingSink implements RecordSink {
-  private readonly chunkNo: Record<RecordKind, number> = { indicators: 0, inspections: 0, certifications: 0, acceptances: 0 };
-  private readonly buffers: Record<RecordKind, unknown[]> = { indicators: [], inspections: [], certifications: [], acceptances: [] };
+  private chunkNo: Record<RecordKind, number> = { indicators: 0, inspections: 0, certifications: 0, acceptances: 0 };
+  private buffers: Record<RecordKind, unknown[]> = { indicators: [], inspections: [], certifications: [], acceptances: [] };
+  given: Record<RecordKind, number> = { indicators: 0, inspections: 0, certifications: 0, acceptances: 0 };
 
   constructor(
     private readonly write: (kind: RecordKind, chunk: number, records: unknown[]) => Promise<void>,
+    private readonly forget: () => Promise<void>,
     private readonly chunkSize = 400,
   ) {}
 
   private async add(kind: RecordKind, records: unknown[]) {
+    this.given[kind] += records.length;
     const buffer = this.buffers[kind];
     buffer.push(...records);
     while (buffer.length >= this.chunkSize) await this.write(kind, this.chunkNo[kind]++, buffer.splice(0, this.chunkSize));
+  }
+
+  async restart() {
+    this.chunkNo = { indicators: 0, inspections: 0, certifications: 0, acceptances: 0 };
+    this.buffers = { indicators: [], inspections: [], certifications: [], acceptances: [] };
+    this.given = { indicators: 0, inspections: 0, certifications: 0, acceptances: 0 };
+    await this.forget();
   }
   indicators = (r: IndicatorRecord[]) => this.add('indicators', r);
   inspections = (r: InspectionRecord[]) => this.add('inspections', r);
@@ -96,6 +108,29 @@ class ChunkingSink implements RecordSink {
       if (buffer.length) await this.write(kind, this.chunkNo[kind]++, buffer.splice(0));
     }
   }
+}
+
+/** Stored records and validated rows disagree: the version must not become current. */
+export class IncompleteSubmissionError extends Error {
+  override readonly name = 'IncompleteSubmissionError';
+}
+
+/**
+ * Completeness as an invariant: what storage holds for each sheet kind, read
+ * back, must equal the rows validation accepted and the sink was given.
+ * Otherwise ingest fails loudly (the message is retried, then dead-lettered)
+ * and nothing becomes current.
+ */
+async function verifyStored(deps: PipelineDeps, submissionId: string, report: ValidationReport, given: Record<RecordKind, number>): Promise<void> {
+  const stored = await deps.submissions.recordCounts(submissionId);
+  const wrong: string[] = [];
+  for (const kind of RECORD_KINDS) {
+    const accepted = report.sheets.filter((s) => s.kind === kind).reduce((n, s) => n + s.acceptedRows, 0);
+    const count = stored[kind] ?? 0;
+    if (accepted !== count || given[kind] !== count) wrong.push(`${kind}: ${accepted} rows accepted, ${given[kind]} written, ${count} stored`);
+  }
+  if (wrong.length > 0) throw new IncompleteSubmissionError(`submission ${submissionId} is not stored whole (${wrong.join('; ')})`);
+  for (const s of report.sheets) if (s.kind !== 'cover') s.storedRows = s.acceptedRows;
 }
 
 function countIssues(issues: Issue[]): Record<string, number> {
@@ -125,10 +160,14 @@ export async function ingestSubmission(deps: PipelineDeps, object: UploadedObjec
   if (!bytes) throw new Error(`uploaded object not found: ${object.bucket}/${object.key}`);
 
   const base = reportBase(department, period, submissionId);
-  const sink = new ChunkingSink((kind, chunk, records) => deps.submissions.putRecords(submissionId, kind, chunk, records));
+  const sink = new ChunkingSink(
+    (kind, chunk, records) => deps.submissions.putRecords(submissionId, kind, chunk, records),
+    () => deps.submissions.deleteRecords(submissionId),
+  );
   const ledger = normalizePeriod(parsed.period) ? await loadLedger(deps.submissions, period, { department, period }) : [];
   const outcome = await checkSubmission(bytes, {
     fileName: parsed.fileName,
+    inflate: deps.inflate,
     department: parsed.department,
     period: parsed.period,
     now: new Date(object.eventTime),
@@ -138,7 +177,10 @@ export async function ingestSubmission(deps: PipelineDeps, object: UploadedObjec
     ledger,
   });
   const accepted = outcome.report.status === 'accepted';
-  if (accepted) await sink.flush();
+  if (accepted) {
+    await sink.flush();
+    await verifyStored(deps, submissionId, outcome.report, sink.given);
+  }
 
   const report: ValidationReport = { ...outcome.report, department, period, file: object.key, submissionId, receivedAt: object.eventTime };
   const version: SubmissionVersion = {

@@ -53,30 +53,6 @@ export function parseRange(ref: string): CellRange | undefined {
   };
 }
 
-const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g;
-
-/** XML entity decoding for text we scan ourselves (not via a SAX parser). */
-export function decodeXmlEntities(text: string): string {
-  if (text.indexOf('&') === -1) return text;
-  return text.replace(ENTITY, (whole, name: string) => {
-    switch (name) {
-      case 'lt': return '<';
-      case 'gt': return '>';
-      case 'amp': return '&';
-      case 'quot': return '"';
-      case 'apos': return "'";
-      default: {
-        const code = name[1] === 'x' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-        return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-      }
-    }
-  });
-}
-
-export function escapeXmlText(text: string): string {
-  return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
-}
-
 const X_ESCAPE = /_x([0-9a-fA-F]{4})_/g;
 
 /**
@@ -93,11 +69,18 @@ export function decodeOoxmlEscapes(text: string): string {
 export const DATE1904_OFFSET = 1462;
 
 /**
- * ISO date or date-time text (a `t="d"` cell) → 1900-system serial, or
+ * ISO date, date-time or time-of-day text (a `t="d"` cell) → 1900-system serial, or
  * undefined. Excel's serials count the phantom 1900-02-29, so dates before
  * 1900-03-01 are one less; nothing this office reports is that old.
  */
 export function isoToSerial(text: string): number | undefined {
+  // a time of day alone (Strict OOXML writes t="d" times so): the fraction of a day
+  const t = /^T?(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/.exec(text.trim());
+  if (t) {
+    const [, h, mi, sec = '0', frac = '0'] = t;
+    if (Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return undefined;
+    return (Number(h) * 3600 + Number(mi) * 60 + Number(sec) + Number(`0.${frac}`)) / 86_400;
+  }
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(text.trim());
   if (!m) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0'] = m;

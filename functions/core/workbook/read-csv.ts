@@ -54,12 +54,15 @@ export function readCsv(bytes: Uint8Array, kind: SheetKind, limits: FileLimits =
 async function* oneSheet(bytes: Uint8Array, kind: SheetKind, limits: FileLimits): AsyncGenerator<RawSheet> {
   if (bytes.length > limits.maxFileBytes) throw new WorkbookError(issues.tooLargeFile(bytes.length, limits));
   const text = decodeText(bytes);
-  yield { name: kind, csvKind: kind, state: 'visible', merges: [], rows: rowsOf(text, kind, limits) };
+  yield { name: kind, csvKind: kind, state: 'visible', merges: [], mergesFirst: true, rows: rowsOf(text, kind, limits) };
 }
 
-async function* rowsOf(text: string, kind: SheetKind, limits: FileLimits): AsyncGenerator<RawRow> {
+const BATCH = 256;
+
+async function* rowsOf(text: string, kind: SheetKind, limits: FileLimits): AsyncGenerator<RawRow[]> {
   const delimiter = guessDelimiter(text);
   let count = 0;
+  let batch: RawRow[] = [];
   for (const { line, fields } of csvRecords(text, delimiter)) {
     const cells: (RawCell | undefined)[] = [];
     let any = false;
@@ -71,8 +74,13 @@ async function* rowsOf(text: string, kind: SheetKind, limits: FileLimits): Async
     }
     if (!any) continue;
     if (++count > limits.maxRowsPerSheet) throw new WorkbookError(issues.tooManyRows(kind, limits));
-    yield { index: line, cells };
+    batch.push({ index: line, cells });
+    if (batch.length === BATCH) {
+      yield batch;
+      batch = [];
+    }
   }
+  if (batch.length > 0) yield batch;
 }
 
 export function guessDelimiter(text: string): string {

@@ -4,6 +4,7 @@ import { loadPlan } from '../../../functions/core/catalog';
 import type { Issue } from '../../../functions/core/model';
 import { annotateWorkbook, ISSUE_COLUMNS } from '../../../functions/core/workbook/annotate';
 import { buildTemplate } from '../../../functions/core/workbook/template';
+import { nodeInflate } from '../../../functions/adapters/zlib/inflate';
 import { checkSubmission } from '../../../functions/core/submission/check';
 import { creditCode, load, noteOf, sheet, utcDate, validation } from '../template/helpers';
 
@@ -152,7 +153,7 @@ describe('annotateWorkbook on a workbook', () => {
     const insp = sheet(filled, '抽查明细');
     insp.getRow(3).values = ['JC-001', '建筑材料', '上海戊建材有限公司', `${creditCode(1).slice(0, 17)}Z`, utcDate('2026-05-01'), '区', '合格'];
     const bytes = new Uint8Array((await filled.xlsx.writeBuffer()) as ArrayBuffer);
-    const { report } = await checkSubmission(bytes, { fileName: 'c.xlsx', department: 'construction', period: '2026-Q1', now: new Date('2026-04-08T00:00:00Z'), plan });
+    const { report } = await checkSubmission(bytes, { inflate: nodeInflate, fileName: 'c.xlsx', department: 'construction', period: '2026-Q1', now: new Date('2026-04-08T00:00:00Z'), plan });
     const cells = report.issues.filter((i) => i.sheet === '抽查明细').map((i) => [i.code, i.cell]);
     expect(cells).toEqual(expect.arrayContaining([['INVALID_CREDIT_CODE', 'D3'], ['DATE_OUTSIDE_PERIOD', 'E3']]));
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkSubmission } from '../../../functions/core/submission/check';
-import { ctx, memorySink } from './helpers';
+import { CODE_A, ctx, memorySink } from './helpers';
 
 const file = (name: string) => new Uint8Array(readFileSync(new URL(`../../fixtures/files/${name}`, import.meta.url)));
 const issuesOf = (o: Awaited<ReturnType<typeof checkSubmission>>) => o.report.issues.map((i) => [i.code, i.sheet, i.cell, i.value]);
@@ -19,6 +19,22 @@ describe('fixture files', () => {
       [6, '儿童用品', '2026-03-30'],
     ]);
     expect(o.aggregates.inspections).toEqual({ other: { passed: 2, total: 3 }, buildingMaterial: { passed: 0, total: 0 } });
+  });
+
+  it('merges declared after a large sheet’s rows: the file is read again with merges first, records given once', async () => {
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('抽查明细');
+    ws.addRow(['批次编号', '产品类别', '受检企业', '统一社会信用代码', '抽样日期', '抽查级别', '检验结论']);
+    for (let i = 0; i < 1200; i++) ws.addRow([`B${i}`, i % 2 ? null : '电线电缆', `企业${i}`, CODE_A, new Date('2026-02-10T00:00:00Z'), '区', '合格']);
+    // the category merged down each pair of rows: the lower cell of each pair is empty in the file
+    for (let r = 2; r < 1202; r += 2) ws.mergeCells(`B${r}:B${r + 1}`);
+    const { sink, got } = memorySink();
+    const o = await checkSubmission(new Uint8Array(await wb.xlsx.writeBuffer()), ctx({ fileName: 'big.xlsx', sink }));
+    expect(issuesOf(o)).toEqual([]);
+    expect(got.restarts).toBe(1);
+    expect(got.inspections).toHaveLength(1200);
+    expect(new Set(got.inspections.map((r) => r.category))).toEqual(new Set(['电线电缆']));
   });
 
   it('date1904.xlsx: 1904 dates read as the same days', async () => {

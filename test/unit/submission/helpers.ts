@@ -17,6 +17,7 @@ import type {
   ValidationOutcome,
 } from '../../../functions/core/model';
 import { type CheckContext, validateWorkbook } from '../../../functions/core/submission/check';
+import { nodeInflate } from '../../../functions/adapters/zlib/inflate';
 
 export type CellInput = string | number | boolean | null | undefined | RawCell;
 
@@ -55,10 +56,12 @@ export function sheet(name: string, rows: CellInput[][], opts: SheetOptions = {}
     name,
     state: opts.state ?? 'visible',
     merges: opts.merges ?? [],
+    mergesFirst: true,
     ...(opts.csvKind ? { csvKind: opts.csvKind } : {}),
     rows: {
+      // in batches of three, as a reader hands them over
       async *[Symbol.asyncIterator]() {
-        for (const r of raw) yield { index: r.index, cells: [...r.cells] };
+        for (let i = 0; i < raw.length; i += 3) yield raw.slice(i, i + 3).map((r) => ({ index: r.index, cells: [...r.cells] }));
       },
     },
   };
@@ -83,12 +86,18 @@ export function memorySink() {
     acceptances: [] as AcceptanceRecord[],
     indicators: [] as IndicatorRecord[],
     batches: [] as { kind: string; size: number }[],
+    restarts: 0,
   };
   const sink: RecordSink = {
     inspections: async (r) => void (got.inspections.push(...r), got.batches.push({ kind: 'inspections', size: r.length })),
     certifications: async (r) => void (got.certifications.push(...r), got.batches.push({ kind: 'certifications', size: r.length })),
     acceptances: async (r) => void (got.acceptances.push(...r), got.batches.push({ kind: 'acceptances', size: r.length })),
     indicators: async (r) => void (got.indicators.push(...r), got.batches.push({ kind: 'indicators', size: r.length })),
+    restart: () => {
+      got.restarts++;
+      for (const kind of ['inspections', 'certifications', 'acceptances', 'indicators'] as const) got[kind].length = 0;
+      got.batches.length = 0;
+    },
   };
   return { sink, got };
 }
@@ -97,6 +106,7 @@ export function memorySink() {
 export function ctx(over: Partial<CheckContext> = {}): CheckContext {
   return {
     fileName: 'submission.xlsx',
+    inflate: nodeInflate,
     department: 'market-regulation',
     period: '2026-Q1',
     now: new Date('2026-04-05T02:00:00Z'),

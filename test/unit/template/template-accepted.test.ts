@@ -4,6 +4,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { loadPlan } from '../../../functions/core/catalog';
+import { nodeInflate } from '../../../functions/adapters/zlib/inflate';
 import { checkSubmission } from '../../../functions/core/submission/check';
 import { buildTemplate, HEADER_ROW } from '../../../functions/core/workbook/template';
 import { creditCode, load, sheet, utcDate } from './helpers';
@@ -74,7 +75,7 @@ describe('a template filled in correctly is accepted', () => {
       NQI_SERVICE_STATIONS_TOTAL: 4,
     });
 
-    const { report, aggregates } = await checkSubmission(await bytesOf(wb), {
+    const { report, aggregates } = await checkSubmission(await bytesOf(wb), { inflate: nodeInflate,
       fileName: 'market-regulation-2026Q1.xlsx',
       department: 'market-regulation',
       period: '2026-Q1',
@@ -118,7 +119,7 @@ describe('a template filled in correctly is accepted', () => {
     );
 
     // no --department / --period: both come from the prefilled cover
-    const { report, cover, aggregates } = await checkSubmission(await bytesOf(wb), { fileName: 'construction.xlsx', now, plan });
+    const { report, cover, aggregates } = await checkSubmission(await bytesOf(wb), { inflate: nodeInflate, fileName: 'construction.xlsx', now, plan });
     expect(report.issues).toEqual([]); // not even a warning
     expect(report.status).toBe('accepted');
     expect(report.department).toBe('construction');
@@ -132,7 +133,7 @@ describe('a template filled in correctly is accepted', () => {
   it('finance: the untouched template (cover only) is refused as empty, not for its note row', async () => {
     const wb = await load(await buildTemplate({ department: 'finance', plan, period: '2026-Q1' }));
     fillCover(wb);
-    const { report } = await checkSubmission(await bytesOf(wb), {
+    const { report } = await checkSubmission(await bytesOf(wb), { inflate: nodeInflate,
       fileName: 'finance.xlsx',
       department: 'finance',
       period: '2026-Q1',
@@ -151,7 +152,7 @@ describe('a template filled in correctly is accepted', () => {
       { 批次编号: 'JC-001', 产品类别: '建筑材料', 受检企业: '上海戊建材有限公司', 统一社会信用代码: bad, 抽样日期: utcDate('2026-01-20'), 抽查级别: '区', 检验结论: '合格' },
     ]);
     fillIndicators(sheet(wb, '指标'), { BUILDING_MATERIAL_SPOT_CHECK_PASS_RATE: 100 });
-    const { report } = await checkSubmission(await bytesOf(wb), { fileName: 'c.xlsx', department: 'construction', period: '2026-Q1', now, plan });
+    const { report } = await checkSubmission(await bytesOf(wb), { inflate: nodeInflate, fileName: 'c.xlsx', department: 'construction', period: '2026-Q1', now, plan });
     expect(report.status).toBe('rejected');
     expect(report.issues.filter((i) => i.severity === 'error').map((i) => [i.code, i.sheet, i.cell])).toContainEqual([
       'INVALID_CREDIT_CODE', '抽查明细', 'D3',

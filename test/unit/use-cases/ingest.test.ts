@@ -9,6 +9,7 @@ import {
   MemorySubmissionRepository,
   silentLogger,
 } from '../../../functions/adapters/memory';
+import { nodeInflate } from '../../../functions/adapters/zlib/inflate';
 import { DEPARTMENTS, loadPlan } from '../../../functions/core/catalog';
 import { DEFAULT_OFFSETS } from '../../../functions/core/periods';
 import type { PipelineDeps } from '../../../functions/core/use-cases/deps';
@@ -22,6 +23,7 @@ function setup() {
     plan: loadPlan(),
     departments: DEPARTMENTS,
     offsets: DEFAULT_OFFSETS,
+    inflate: nodeInflate,
     submissions,
     alerts: new MemoryAlertRepository(),
     uploads: new MemoryObjectStore(),

@@ -4,13 +4,11 @@ import {
   columnIndex,
   columnLetter,
   decodeOoxmlEscapes,
-  decodeXmlEntities,
   isoToSerial,
   parseCellRef,
   parseRange,
 } from '../../../functions/core/workbook/cells';
-import { formatFlags, parseStyleFlags, siText, STYLE_DATE, STYLE_PERCENT } from '../../../functions/core/workbook/guard';
-import { SheetRewriter } from '../../../functions/core/workbook/read-xlsx';
+import { builtinFlags, formatFlags, STYLE_DATE, STYLE_PERCENT } from '../../../functions/core/workbook/number-format';
 
 describe('cell addresses', () => {
   it('column letters both ways at the boundaries', () => {
@@ -35,10 +33,6 @@ describe('text decoding', () => {
     expect(decodeOoxmlEscapes('_x12_')).toBe('_x12_');
   });
 
-  it('XML entities, numeric ones included', () => {
-    expect(decodeXmlEntities('a &amp;lt; &#x4E2D;&#25991; &quot;')).toBe('a &lt; 中文 "');
-  });
-
   it('ISO dates to 1900-system serials, rejecting impossible dates', () => {
     expect(isoToSerial('2026-03-05')).toBe(46086);
     expect(isoToSerial('2026-03-05T18:00:00')).toBe(46086.75);
@@ -46,51 +40,43 @@ describe('text decoding', () => {
     expect(isoToSerial('1900-02-28')).toBe(59);
     expect(isoToSerial('2026-02-30')).toBeUndefined();
     expect(isoToSerial('yesterday')).toBeUndefined();
+    // times of day alone (Strict OOXML t="d"): the fraction of a day
+    expect(isoToSerial('10:30:00')).toBe(0.4375);
+    expect(isoToSerial('T18:00')).toBe(0.75);
+    expect(isoToSerial('25:00:00')).toBeUndefined();
   });
 });
 
 describe('number formats', () => {
-  it('decides date and percent from the format code, ignoring quoted text and locale tags', () => {
+  it('decides date and percent from the format code, ignoring quoted text, escapes and brackets', () => {
     expect(formatFlags('yyyy"年"m"月"d"日"')).toBe(STYLE_DATE);
     expect(formatFlags('[$-F800]dddd, mmmm dd, yyyy')).toBe(STYLE_DATE);
+    expect(formatFlags('[DBNum1][$-804]yyyy"年"m"月"d"日"')).toBe(STYLE_DATE);
+    expect(formatFlags('h:mm AM/PM')).toBe(STYLE_DATE);
+    expect(formatFlags('[$-804]aaaa')).toBe(STYLE_DATE); // the weekday, in Chinese
     expect(formatFlags('0.0%')).toBe(STYLE_PERCENT);
     expect(formatFlags('"100%"0')).toBe(0);
-    expect(formatFlags('[Red]#,##0.00')).toBe(0);
+    expect(formatFlags('\\%0')).toBe(0);
     expect(formatFlags('General')).toBe(0);
     expect(formatFlags('0.00_);[Red](0.00)')).toBe(0);
+    expect(formatFlags('0.00E+00')).toBe(0);
+    expect(formatFlags('@')).toBe(0);
   });
 
-  it('maps cellXfs to flags, built-in CJK ids included, custom ids overriding', () => {
-    const styles = `<styleSheet><numFmts><numFmt numFmtId="164" formatCode="0.00%"/><numFmt numFmtId="165" formatCode="yyyy/m/d"/></numFmts>
-      <cellStyleXfs><xf numFmtId="14"/></cellStyleXfs>
-      <cellXfs><xf numFmtId="0"/><xf numFmtId="31"/><xf numFmtId="57"/><xf numFmtId="9"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="49"/></cellXfs></styleSheet>`;
-    expect([...parseStyleFlags(styles)]).toEqual([0, STYLE_DATE, STYLE_DATE, STYLE_PERCENT, STYLE_PERCENT, STYLE_DATE, 0]);
+  it('colours, conditions and locales are not date parts: [Magenta]0.00 is a number', () => {
+    for (const code of ['[Magenta]0.00', '[Red]#,##0.00', '[Color10]0', '[<100]0;[>=100]0.0', '[$€-407]#,##0.00', '[DBNum2]0']) {
+      expect(formatFlags(code), code).toBe(0);
+    }
   });
 
-  it('shared string items: runs joined, phonetic runs dropped, CDATA kept', () => {
-    expect(siText('<si><r><t>上海</t></r><r><rPr/><t xml:space="preserve"> ABC</t></r></si>')).toBe('上海 ABC');
-    expect(siText('<si><t>漢字</t><rPh sb="0" eb="2"><t>カンジ</t></rPh></si>')).toBe('漢字');
-    expect(siText('<x:si><x:t><![CDATA[a<b]]> &amp; c</x:t></x:si>')).toBe('a<b & c');
-  });
-});
-
-describe('SheetRewriter', () => {
-  const input = `<?xml version="1.0"?><x:worksheet xmlns:x="main"><x:sheetData><x:row><x:c t="inlineStr"><x:is><x:r><x:t>上海</x:t></x:r><x:r><x:t>A&amp;B</x:t></x:r></x:is></x:c><x:c t="d"><x:v>2026-03-05</x:v></x:c><x:c t="e"><x:f>1/0</x:f><x:v>#DIV/0!</x:v></x:c></x:row><x:row r="4"><x:c r="C4"><x:v><![CDATA[7]]></x:v></x:c><x:c s="3" t="b"><x:f>TRUE()</x:f><x:v>1</x:v></x:c></x:row></x:sheetData><!-- note --></x:worksheet>`;
-  const expected =
-    '<?xml version="1.0"?><worksheet xmlns:x="main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>上海A&amp;amp;B</t></is></c>' +
-    '<c r="B1" s="9437184"><v>46086</v></c><c r="C1" s="4194304" t="e"><v>#DIV/0!</v></c></row>' +
-    '<row r="4"><c r="C4"><v>7</v></c><c r="D4" s="4194307" t="b"><v>1</v></c></row></sheetData></worksheet>';
-
-  it('rewrites prefixes, missing r, inline runs, t="d", formula errors/booleans and CDATA', () => {
-    const rw = new SheetRewriter();
-    expect(rw.push(input) + rw.end()).toBe(expected);
+  it('elapsed time is a duration, not a date: [h]:mm:ss, [mm]:ss, [s]', () => {
+    for (const code of ['[h]:mm:ss', '[hh]:mm', '[mm]:ss', '[s]', '[H]:MM']) expect(formatFlags(code), code).toBe(0);
   });
 
-  it('gives the same output however the input is split into chunks', () => {
-    for (let cut = 1; cut < input.length; cut += 3) {
-      const rw = new SheetRewriter();
-      const out = rw.push(input.slice(0, cut)) + rw.push(input.slice(cut)) + rw.end();
-      expect(out, `cut at ${cut}`).toBe(expected);
+  it('built-in ids: 14–22, 45, 47 and the CJK 27–36, 50–58 are dates; 46 is elapsed time; 9 and 10 percentages', () => {
+    const dates = [14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58];
+    for (let id = 0; id < 200; id++) {
+      expect(builtinFlags(id), `id ${id}`).toBe(dates.includes(id) ? STYLE_DATE : id === 9 || id === 10 ? STYLE_PERCENT : 0);
     }
   });
 });

@@ -3,7 +3,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
+import { nodeInflate } from '../../../functions/adapters/zlib/inflate';
 import type { RawRow, RawWorkbook } from '../../../functions/core/model';
+import { DEFAULT_LIMITS, type FileLimits, WorkbookError } from '../../../functions/core/workbook/guard';
+import { type OpenOptions, openWorkbook } from '../../../functions/core/workbook/open';
+import type { Inflate } from '../../../functions/core/workbook/zip';
 
 const FILES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/files');
 
@@ -24,10 +28,55 @@ export async function collect(book: RawWorkbook): Promise<CollectedSheet[]> {
   const out: CollectedSheet[] = [];
   for await (const sheet of book.sheets) {
     const rows: RawRow[] = [];
-    for await (const row of sheet.rows) rows.push(row);
+    for await (const batch of sheet.rows) rows.push(...batch);
     out.push({ name: sheet.name, state: sheet.state, merges: sheet.merges, csvKind: sheet.csvKind, rows });
   }
   return out;
+}
+
+/** Opens and reads a whole file: its sheets, or the issue that refuses it (at opening or while reading). */
+export async function readFile(bytes: Uint8Array, name = 'a.xlsx', options: Partial<OpenOptions> = {}) {
+  const opened = await openWorkbook(bytes, name, { inflate: nodeInflate, ...options });
+  if (!opened.ok) return { ok: false as const, issue: opened.issue };
+  try {
+    return { ok: true as const, sheets: await collect(opened.workbook) };
+  } catch (err) {
+    if (err instanceof WorkbookError) return { ok: false as const, issue: err.issue };
+    throw err;
+  }
+}
+
+/** 'ok:xlsx', 'ok:csv', or the code of the issue that refuses the file. */
+export async function codeOf(bytes: Uint8Array, name: string, limits: FileLimits = DEFAULT_LIMITS): Promise<string> {
+  const opened = await openWorkbook(bytes, name, { inflate: nodeInflate, limits });
+  if (!opened.ok) return opened.issue.code;
+  const r = await readFile(bytes, name, { limits });
+  return r.ok ? `ok:${opened.workbook.format}` : r.issue.code;
+}
+
+/**
+ * The platform's inflate, its output cut into pieces of 1 to `max` bytes at
+ * pseudo-random places (a fixed seed): a reader must read the same whatever
+ * the pieces.
+ */
+export function choppyInflate(seed: number, max = 40): Inflate {
+  let x = seed >>> 0 || 1;
+  const next = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) % max;
+  };
+  async function* chop(pieces: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    for await (const piece of pieces) {
+      for (let i = 0; i < piece.length; ) {
+        const n = 1 + next();
+        yield piece.subarray(i, i + n);
+        i += n;
+      }
+    }
+  }
+  return { raw: (compressed) => chop(nodeInflate.raw(compressed)), crc32: nodeInflate.crc32 };
 }
 
 /** Row cells as a compact array for exact assertions (holes → null). */
@@ -122,4 +171,20 @@ export function zerosDeflated(megabytes: number): Buffer {
   const block = zlib.deflateRawSync(Buffer.alloc(1 << 20), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
   const final = zlib.deflateRawSync(Buffer.alloc(0));
   return Buffer.concat([...Array.from({ length: megabytes }, () => block), final]);
+}
+
+/**
+ * The same for a bomb that stays well-formed XML: a worksheet whose one row
+ * holds `megabytes` MB of empty elements, or a shared-string table of one
+ * string that long, so only the byte budget can stop it.
+ */
+export function xmlBombDeflated(megabytes: number, part: 'worksheet' | 'sst' = 'worksheet'): Buffer {
+  const flush = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  const open = part === 'sst' ? `<sst xmlns="${NS}"><si><t>` : `<worksheet xmlns="${NS}"><sheetData><row r="1">`;
+  const close = part === 'sst' ? '</t></si></sst>' : '</row></sheetData></worksheet>';
+  const head = zlib.deflateRawSync(Buffer.from(open), flush);
+  // each block is built alone: its back-references stay inside it, so blocks can be repeated
+  const block = zlib.deflateRawSync(Buffer.from((part === 'sst' ? 'abcdefgh' : '<a> </a>').repeat(1 << 17)), flush);
+  const tail = zlib.deflateRawSync(Buffer.from(close));
+  return Buffer.concat([head, ...Array.from({ length: megabytes }, () => block), tail]);
 }
