@@ -116,7 +116,7 @@ export interface RawSheet {
   mergesFirst: boolean;
   /** The data rows in reading order, in batches; the consumer's pace drives the reading. */
   rows: AsyncIterable<RawRow[]>;
-  /** About how many rows the sheet holds, when it says (xlsx <dimension>); known once rows arrive. */
+  /** About how many rows the sheet holds (an xlsx sheet's <dimension>, or an estimate from its size); known once rows arrive. */
   rowsHint?: number;
 }
 

@@ -4,15 +4,16 @@ import { say } from './messages';
 import type { RowCheck } from './row-check';
 
 export function checkAcceptanceRow(rc: RowCheck): void {
+  const c = rc.sheet.cols;
   const run = rc.run;
-  const project = rc.text('project', true);
-  const acceptedOn = rc.date('acceptedOn', true);
-  if (acceptedOn) rc.inPeriod('acceptedOn', acceptedOn);
-  const result = rc.enumValue('result', true);
-  const green = rc.enumValue('green', true);
-  let area = rc.number('floorArea', true);
+  const project = rc.text(c.project, true);
+  const acceptedOn = rc.date(c.acceptedOn, true);
+  if (acceptedOn) rc.inPeriod(c.acceptedOn!, acceptedOn);
+  const result = rc.enumValue(c.result, true);
+  const green = rc.enumValue(c.green, true);
+  let area = rc.number(c.floorArea, true);
   if (typeof area === 'number' && area <= 0) {
-    rc.issue(rc.col('floorArea'), 'OUT_OF_RANGE', say.notPositive(), rc.rawCell(rc.col('floorArea')));
+    rc.issue(c.floorArea, 'OUT_OF_RANGE', say.notPositive(), rc.rawCell(c.floorArea));
     area = null;
   }
   if (!rc.end()) return;

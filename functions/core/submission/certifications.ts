@@ -6,25 +6,26 @@ import type { RowCheck } from './row-check';
 import { Run } from './run';
 
 export function checkCertificationRow(rc: RowCheck): void {
+  const c = rc.sheet.cols;
   const run = rc.run;
-  const type = rc.enumValue('type', true) as CertificationType | undefined | null;
-  const holder = rc.text('holder', true);
-  const creditCode = rc.creditCode('creditCode', true);
-  const certificateNo = rc.text('certificateNo', true);
-  const product = rc.text('product', false);
-  const issuedOn = rc.date('issuedOn', true);
-  const expiresOn = rc.date('expiresOn', false);
-  const statusValue = rc.enumValue('status', false);
+  const type = rc.enumValue(c.type, true) as CertificationType | undefined | null;
+  const holder = rc.text(c.holder, true);
+  const creditCode = rc.creditCode(c.creditCode, true);
+  const certificateNo = rc.text(c.certificateNo, true);
+  const product = rc.text(c.product, false);
+  const issuedOn = rc.date(c.issuedOn, true);
+  const expiresOn = rc.date(c.expiresOn, false);
+  const statusValue = rc.enumValue(c.status, false);
   const status = (statusValue === undefined ? 'valid' : statusValue) as CertificationStatus | null;
 
   if (type === 'shanghai-brand' && product === undefined) {
-    rc.issue(rc.col('product'), 'REQUIRED', say.productRequired(), null);
+    rc.issue(c.product, 'REQUIRED', say.productRequired(), null);
   }
-  if (issuedOn) rc.periodRule('issued', 'issuedOn', issuedOn);
+  if (issuedOn) rc.periodRule('issued', c.issuedOn!, issuedOn);
   if (issuedOn && expiresOn && expiresOn <= issuedOn) {
-    rc.issue(rc.col('expiresOn'), 'EXPIRY_BEFORE_ISSUE', say.expiryBeforeIssue(expiresOn, issuedOn), expiresOn);
+    rc.issue(c.expiresOn, 'EXPIRY_BEFORE_ISSUE', say.expiryBeforeIssue(expiresOn, issuedOn), expiresOn);
   } else if (expiresOn && status === 'valid') {
-    rc.periodRule('expired', 'expiresOn', expiresOn);
+    rc.periodRule('expired', c.expiresOn!, expiresOn);
   }
   if (type && certificateNo) {
     const key = certificateKey({ type, certificateNo });
@@ -33,7 +34,7 @@ export function checkCertificationRow(rc: RowCheck): void {
     else {
       const f = run.describeFirst(first, rc.sheet);
       rc.issue(
-        rc.col('certificateNo'),
+        c.certificateNo,
         'DUPLICATE',
         say.duplicate({ zh: '同一认证类型的证书编号', en: 'certificate number for this type' }, f.row, f.sheet),
         certificateNo,

@@ -207,8 +207,9 @@ async function checkTable(run: Run, rc: RowCheck, sheet: RawSheet, sr: SheetRun,
     for (const c of missing) run.sheetIssue(sr, 'error', 'MISSING_COLUMN', say.missingColumn(c.zh, c.en));
     mode = missing.length > 0 ? 'count' : 'check';
     spreader = new MergeSpreader(sheet.merges, search.headerRow);
-    // one batch id a row: room for them all at once, so the table never copies itself
-    if (sr.spec.kind === 'inspections' && sheet.rowsHint) run.batchIds.reserve(run.batchIds.size + sheet.rowsHint);
+    // one batch id a row: room for them all at once (and 5% more, the hint may be an
+    // estimate), so that the table need not grow and copy itself
+    if (sr.spec.kind === 'inspections' && sheet.rowsHint) run.batchIds.reserve(run.batchIds.size + Math.ceil(sheet.rowsHint * 1.05));
     for (let i = best.at + 1; i < searched.length; i++) dataRow(searched[i]!);
   };
 

@@ -68,12 +68,13 @@ function ownedBy(def: IndicatorDef, department: string): boolean {
 const REPORT_FIELDS = ['value', 'numerator', 'denominator', 'note'];
 
 export function checkIndicatorRow(rc: RowCheck): void {
+  const c = rc.sheet.cols;
   const run = rc.run;
   // A template row the clerk left untouched (code, name, unit only) reports nothing:
   // not an error, not a record; the indicator simply has no value this quarter.
-  if (REPORT_FIELDS.every((f) => isEmptyCell(rc.rawCell(rc.col(f))))) return;
-  const codeCol = rc.col('code')!;
-  const codeCell = rc.cell('code', true);
+  if (REPORT_FIELDS.every((f) => isEmptyCell(rc.rawCell(c[f])))) return;
+  const codeCol = c.code!;
+  const codeCell = rc.cell(c.code, true);
   let def: IndicatorDef | undefined;
   let duplicate = false;
   let ownershipChecked = false;
@@ -99,33 +100,33 @@ export function checkIndicatorRow(rc: RowCheck): void {
     }
   }
 
-  const name = rc.text('name', false);
+  const name = rc.text(c.name, false);
   if (def && name && !nameMatches(def, name)) {
-    rc.issue(rc.col('name'), 'NAME_MISMATCH', say.nameMismatch(def.name), name, 'warning');
+    rc.issue(c.name, 'NAME_MISMATCH', say.nameMismatch(def.name), name, 'warning');
   }
-  const unit = rc.text('unit', false);
+  const unit = rc.text(c.unit, false);
   if (def && unit && !unitAccepted(def, unit)) {
-    rc.issue(rc.col('unit'), 'UNIT_MISMATCH', say.unitMismatch([def.unit, ...(def.unitAliases ?? [])]), unit);
+    rc.issue(c.unit, 'UNIT_MISMATCH', say.unitMismatch([def.unit, ...(def.unitAliases ?? [])]), unit);
   }
-  let numerator = rc.number('numerator', false);
+  let numerator = rc.number(c.numerator, false);
   if (typeof numerator === 'number' && numerator < 0) {
-    rc.issue(rc.col('numerator'), 'OUT_OF_RANGE', say.negative(), numerator);
+    rc.issue(c.numerator, 'OUT_OF_RANGE', say.negative(), numerator);
     numerator = null;
   }
-  let denominator = rc.number('denominator', false);
+  let denominator = rc.number(c.denominator, false);
   if (typeof denominator === 'number' && denominator <= 0) {
-    rc.issue(rc.col('denominator'), 'OUT_OF_RANGE', say.notPositive(), denominator);
+    rc.issue(c.denominator, 'OUT_OF_RANGE', say.notPositive(), denominator);
     denominator = null;
   }
-  const note = rc.text('note', false, 2000);
+  const note = rc.text(c.note, false, 2000);
 
-  const valueCol = rc.col('value')!;
+  const valueCol = c.value!;
   let value: number | string | undefined | null;
   let valueCell: RawCell | undefined | null;
   if (!def) {
-    valueCell = rc.cell('value', false); // formula errors still reported; the value's type is unknown
+    valueCell = rc.cell(c.value, false); // formula errors still reported; the value's type is unknown
   } else if (def.kind === 'qualitative' || def.unit === 'rating') {
-    valueCell = rc.cell('value', true);
+    valueCell = rc.cell(c.value, true);
     if (valueCell) {
       value = valueCell.kind === 'string' ? matchRating(def, cellText(valueCell)) : undefined;
       if (value === undefined) {
@@ -134,14 +135,14 @@ export function checkIndicatorRow(rc: RowCheck): void {
       }
     }
   } else if (def.unit === '%') {
-    valueCell = rc.cell('value', false);
+    valueCell = rc.cell(c.value, false);
     if (valueCell) {
       const v = parsePercent(valueCell);
       value = v instanceof CellProblem ? rc.problem(valueCol, v, valueCell) : v;
     }
     const fraction = typeof numerator === 'number' && typeof denominator === 'number';
     if (fraction && numerator! > denominator!) {
-      rc.issue(rc.col('numerator'), 'NUMERATOR_EXCEEDS_DENOMINATOR', say.numeratorExceeds(numerator!, denominator!), numerator);
+      rc.issue(c.numerator, 'NUMERATOR_EXCEEDS_DENOMINATOR', say.numeratorExceeds(numerator!, denominator!), numerator);
     } else if (fraction) {
       const computed = (numerator! * 100) / denominator!;
       if (typeof value === 'number') {
@@ -156,7 +157,7 @@ export function checkIndicatorRow(rc: RowCheck): void {
   } else {
     // counts (个 项 件 名) and ratios (件/万人): numerator/denominator are kept as reported
     // but not used: only a percentage is numerator/denominator × 100 by definition.
-    valueCell = rc.cell('value', true);
+    valueCell = rc.cell(c.value, true);
     if (valueCell) {
       const v = parseNumber(valueCell);
       if (v instanceof CellProblem) value = rc.problem(valueCol, v, valueCell);

@@ -34,27 +34,28 @@ function batchKey(id: string): string {
 }
 
 export function checkInspectionRow(rc: RowCheck): void {
+  const c = rc.sheet.cols;
   const run = rc.run;
-  const batchId = rc.text('batchId', true);
-  const category = rc.text('category', true);
-  const enterprise = rc.text('enterprise', true);
-  const creditCode = rc.creditCode('creditCode', true);
-  const samplingDate = rc.date('samplingDate', true);
-  if (samplingDate) rc.inPeriod('samplingDate', samplingDate);
-  const level = rc.enumValue('level', true);
-  const result = rc.enumValue('result', true);
-  const failedItems = rc.text('failedItems', false);
+  const batchId = rc.text(c.batchId, true);
+  const category = rc.text(c.category, true);
+  const enterprise = rc.text(c.enterprise, true);
+  const creditCode = rc.creditCode(c.creditCode, true);
+  const samplingDate = rc.date(c.samplingDate, true);
+  if (samplingDate) rc.inPeriod(c.samplingDate!, samplingDate);
+  const level = rc.enumValue(c.level, true);
+  const result = rc.enumValue(c.result, true);
+  const failedItems = rc.text(c.failedItems, false);
   if (result === 'fail' && failedItems === undefined) {
-    const col = rc.col('failedItems');
+    const col = c.failedItems;
     // without the column the result cell is where the clerk can act
-    rc.issue(col ?? rc.col('result'), 'FAILED_ITEMS_MISSING', say.failedItemsMissing(), col ? null : rc.rawCell(rc.col('result')));
+    rc.issue(col ?? c.result, 'FAILED_ITEMS_MISSING', say.failedItemsMissing(), col ? null : rc.rawCell(c.result));
   }
   if (batchId) {
     const key = batchKey(batchId);
     const first = run.batchIds.getOrSet(key, Run.firstRef(rc.sheet, rc.row));
     if (first !== undefined) {
       const f = run.describeFirst(first, rc.sheet);
-      rc.issue(rc.col('batchId'), 'DUPLICATE', say.duplicate({ zh: '批次编号', en: 'batch ID' }, f.row, f.sheet), batchId);
+      rc.issue(c.batchId, 'DUPLICATE', say.duplicate({ zh: '批次编号', en: 'batch ID' }, f.row, f.sheet), batchId);
     }
   }
   if (!rc.end()) return;

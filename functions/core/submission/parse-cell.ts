@@ -35,7 +35,16 @@ export function isEmptyCell(cell: RawCell | undefined): boolean {
  * others repeat down a sheet (categories, enterprise names) and are normalised once.
  */
 function nfkc(s: string): string {
-  if (!NON_ASCII.test(s)) return s;
+  // ASCII and CJK unified ideographs are their own NFKC form: most text, Chinese included
+  let stable = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80 && (c < 0x4e00 || c > 0x9fff)) {
+      stable = false;
+      break;
+    }
+  }
+  if (stable) return s;
   let n = normalised.get(s);
   if (n === undefined) {
     if (normalised.size >= 4096) normalised.clear();
@@ -43,7 +52,6 @@ function nfkc(s: string): string {
   }
   return n;
 }
-const NON_ASCII = /[^\x00-\x7f]/;
 const normalised = new Map<string, string>();
 
 /** Text of a cell for text fields: strings trimmed (NFKC), numbers as written. */

@@ -39,10 +39,6 @@ export class RowCheck {
     return !this.hasError;
   }
 
-  col(field: string): Column | undefined {
-    return this.sheet.cols[field];
-  }
-
   rawCell(col: Column | undefined): RawCell | undefined {
     return col ? this.cells[col.index] : undefined;
   }
@@ -63,9 +59,10 @@ export class RowCheck {
     return null;
   }
 
-  /** The filled cell of a field; reports REQUIRED, FORMULA_ERROR and FORMULA_NO_VALUE. */
-  cell(field: string, required: boolean): RawCell | undefined | null {
-    const col = this.sheet.cols[field];
+  // The getters take the sheet's column (sheet.cols.batchId …), undefined when the file has none.
+
+  /** The filled cell of a column; reports REQUIRED, FORMULA_ERROR and FORMULA_NO_VALUE. */
+  cell(col: Column | undefined, required: boolean): RawCell | undefined | null {
     if (!col) return undefined;
     const cell = this.cells[col.index];
     if (isEmptyCell(cell)) {
@@ -83,8 +80,7 @@ export class RowCheck {
     return cell!;
   }
 
-  text(field: string, required: boolean, max = MAX_TEXT): string | undefined | null {
-    const col = this.sheet.cols[field];
+  text(col: Column | undefined, required: boolean, max = MAX_TEXT): string | undefined | null {
     if (!col) return undefined;
     const own = this.cells[col.index];
     let t: string;
@@ -98,44 +94,42 @@ export class RowCheck {
       }
       cell = own;
     } else {
-      const c = this.cell(field, required);
+      const c = this.cell(col, required);
       if (!c) return c;
       cell = c;
       t = cellText(cell);
     }
     if (t.length > max) {
-      this.issue(this.sheet.cols[field], 'INVALID_TEXT', say.invalidText(t.length, max), cell);
+      this.issue(col, 'INVALID_TEXT', say.invalidText(t.length, max), cell);
       return null;
     }
     return t;
   }
 
-  number(field: string, required: boolean): number | undefined | null {
-    const cell = this.cell(field, required);
+  number(col: Column | undefined, required: boolean): number | undefined | null {
+    const cell = this.cell(col, required);
     if (!cell) return cell;
     const n = parseNumber(cell);
-    return n instanceof CellProblem ? this.problem(this.sheet.cols[field]!, n, cell) : n;
+    return n instanceof CellProblem ? this.problem(col!, n, cell) : n;
   }
 
-  date(field: string, required: boolean): string | undefined | null {
-    const cell = this.cell(field, required);
+  date(col: Column | undefined, required: boolean): string | undefined | null {
+    const cell = this.cell(col, required);
     if (!cell) return cell;
     const d = parseDate(cell);
-    return d instanceof CellProblem ? this.problem(this.sheet.cols[field]!, d, cell) : d;
+    return d instanceof CellProblem ? this.problem(col!, d, cell) : d;
   }
 
-  enumValue(field: string, required: boolean): string | undefined | null {
-    const cell = this.cell(field, required);
+  enumValue(col: Column | undefined, required: boolean): string | undefined | null {
+    const cell = this.cell(col, required);
     if (!cell) return cell;
-    const col = this.sheet.cols[field]!;
-    const v = (col.matcher ??= enumMatcher(col.spec.enum ?? [])).match(cell);
-    return v instanceof CellProblem ? this.problem(col, v, cell) : v;
+    const v = (col!.matcher ??= enumMatcher(col!.spec.enum ?? [])).match(cell);
+    return v instanceof CellProblem ? this.problem(col!, v, cell) : v;
   }
 
-  creditCode(field: string, required: boolean): string | undefined | null {
-    const cell = this.cell(field, required);
+  creditCode(col: Column | undefined, required: boolean): string | undefined | null {
+    const cell = this.cell(col, required);
     if (!cell) return cell;
-    const col = this.sheet.cols[field]!;
     if (cell.kind === 'number') {
       this.issue(col, 'INVALID_CREDIT_CODE', say.creditCode({ reason: 'number' }), cell);
       return null;
@@ -149,12 +143,11 @@ export class RowCheck {
   // ---- period rules: checked now, or at the end when the period comes from a cover read later
 
   /** A date that must lie inside the period (DATE_OUTSIDE_PERIOD). */
-  inPeriod(field: string, iso: string): void {
-    this.periodRule('inside', field, iso);
+  inPeriod(col: Column, iso: string): void {
+    this.periodRule('inside', col, iso);
   }
 
-  periodRule(kind: 'inside' | 'issued' | 'expired', field: string, iso: string): void {
-    const col = this.sheet.cols[field]!;
+  periodRule(kind: 'inside' | 'issued' | 'expired', col: Column, iso: string): void {
     if (this.run.period) {
       applyPeriodRule(this.run, kind, this.sheet, this.row, col, iso, (sev) => {
         if (sev === 'error') this.hasError = true;

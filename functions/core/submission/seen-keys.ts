@@ -33,6 +33,8 @@ export class SeenKeys {
   private table: Uint32Array;
   private capacity: number;
   private count = 0;
+  /** keys room was made for by reserve() */
+  private reserved = 0;
 
   /** Values are whole numbers below 2^32 (a row reference). */
   constructor(capacity = 1024) {
@@ -84,19 +86,21 @@ export class SeenKeys {
 
   /** Makes room for this many keys in all, so that the table does not grow (and copy) while they come. */
   reserve(keys: number): void {
-    // sized once for all of them, the table may be fuller than a growing one: 80%
-    const want = Math.ceil((keys * 5) / 4) + 1;
+    // sized once for all of them, the table may end fuller than one that grows: 90%
+    // (linear probing then takes some five probes a key on average)
+    const want = Math.ceil((keys * 10) / 9) + 2;
     if (want > this.capacity && keys <= 1 << 24) {
       const old = this.capacity;
       this.capacity = want;
+      this.reserved = keys;
       this.rehashFrom(this.table, old);
     }
   }
 
   /** The key's slot, taken for it when it was free. */
   private claim(h: number, l: number): number {
-    // at most 70% full: linear probing stays short (a few probes a key)
-    if ((this.count + 1) * 10 > this.capacity * 7) this.grow();
+    // at most 70% full while growing (linear probing stays short); up to 90% within a reservation
+    if ((this.count + 1) * 10 > this.capacity * 7 && this.count >= this.reserved) this.grow();
     const i = this.slot(h, l);
     if (this.table[i] === 0) {
       this.table[i] = h;

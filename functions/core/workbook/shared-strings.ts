@@ -1,11 +1,12 @@
-// The shared-string table of a workbook, kept compact: one UTF-8 buffer and
-// an offset per distinct string, decoded when a cell uses it. With one
-// distinct string per row (batch ids) the table is what grows with the rows,
-// so it holds bytes, not a JS string per entry (which costs several times
-// more). Writers that do not deduplicate (exceljs's streaming writer, many
-// exports) repeat a string once per cell: repeats are stored once, so a
-// category or an enterprise name takes its bytes once, decodes once and comes
-// back as the same string from a small direct-mapped cache.
+// The shared-string table of a workbook, kept compact: UTF-8 bytes in blocks
+// and an offset per string, decoded when a cell uses it. With one distinct
+// string per row (batch ids) the table is what grows with the rows, so it holds
+// bytes, not a JS string per entry (which costs several times more), and it
+// never copies itself while growing (blocks are added, offsets presized from
+// the count the part declares). Strings used more than once (categories,
+// enterprise names) are kept decoded in a small direct-mapped cache and come
+// back as the same string; the many used once (batch ids) are never cached, so
+// they die young.
 import { decodeOoxmlEscapes } from './cells';
 import { issues, WorkbookError } from './guard';
 import { normaliseInto, XmlError } from './xml';
@@ -13,38 +14,41 @@ import { normaliseInto, XmlError } from './xml';
 const CACHE = 1 << 16;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Bytes are kept in blocks of this size (a string never spans two): growing never copies the table. */
+/** Bytes are kept in blocks of this size, one continuous run of text across them. */
 const BLOCK = 1 << 20;
 /** Excel keeps a cell's text under 32,767 characters; a shared string past 1 MB is not one. */
-const MAX_STRING = BLOCK;
+const MAX_STRING = 1 << 20;
+/** One absolute position is kept per this many strings; the others are found from their lengths. */
+const ANCHOR = 16;
 
 export class SharedStrings {
-  private blocks: Uint8Array[] = [new Uint8Array(BLOCK)];
-  private block: Uint8Array = this.blocks[0]!;
-  /** write position in the current block */
+  private readonly blocks: Uint8Array[] = [];
+  /** bytes written so far: the position of the next one */
   private used = 0;
-  /** where the string being added starts in the current block */
+  /** where the string being added starts */
   private start = 0;
   /** the last piece ended in a CR: a LF opening the next one is the same line end */
   private pendingCR = false;
-  /** index in the part → distinct string */
-  private readonly ids = new IdMap();
+  /** per string its length in bytes (255: see longer), per ANCHOR strings the position of the first */
+  private lengths: Uint8Array = new Uint8Array(1 << 10);
+  private anchors: Uint32Array = new Uint32Array(1 << 6);
+  private readonly longer = new Map<number, number>();
   count = 0;
-  /**
-   * per distinct string: where it starts (block × BLOCK + offset), and its hash while the table
-   * is built. It ends where the next one starts, or at its block's end (blockEnds).
-   */
-  private starts: Uint32Array = new Uint32Array(1 << 10);
-  private readonly blockEnds: number[] = [];
-  private hashes: Int32Array | undefined = new Int32Array(1 << 10);
-  private distinct = 0;
-  /** open addressing over the hashes: distinct id + 1, 0 for an empty slot; dropped once built */
-  private slots: Int32Array | undefined = new Int32Array(1 << 11);
-  private readonly cacheId = new Int32Array(CACHE).fill(-1);
+  private readonly cacheIndex = new Int32Array(CACHE).fill(-1);
   private readonly cacheText: string[] = new Array<string>(CACHE);
-  /** one bit per distinct string: used once already. A string enters the cache on its second use, so
-   * the many used once (batch ids) are never kept and die young */
+  /** one bit per string: used once already (it is cached from its second use on) */
   private usedOnce = new Uint8Array(0);
+  /** a string that runs across two blocks is put together here */
+  private joined = new Uint8Array(1 << 12);
+
+  /** The count the part declares (<sst uniqueCount>): room made at once when plausible for its size. */
+  expect(count: number, partBytes: number): void {
+    // an entry takes 16 bytes of XML at least (<si><t></t></si>): a larger count is not believed
+    if (Number.isInteger(count) && count > this.lengths.length && count <= partBytes / 16 + 1) {
+      this.lengths = grow(this.lengths, count);
+      this.anchors = grow(this.anchors, Math.ceil(count / ANCHOR) + 1);
+    }
+  }
 
   begin(): void {
     this.start = this.used;
@@ -54,176 +58,90 @@ export class SharedStrings {
   /** Appends raw character data (see xml.ts flags) to the string begun last, decoded. */
   add(src: Uint8Array, from: number, to: number, flags: number): void {
     if (this.pendingCR && from < to && src[from] === 0x0a) from++;
-    // decoding never makes text longer than its raw bytes (an entity is longer than its character)
-    if (this.used + (to - from) > BLOCK) {
-      const sofar = this.used - this.start;
-      if (sofar + (to - from) > MAX_STRING) throw new WorkbookError(issues.tooLargeInside('sharedStrings.xml: one string runs past 1 MB'));
-      // a new block, the string begun so far moved to its start
-      const next = new Uint8Array(BLOCK);
-      next.set(this.block.subarray(this.start, this.used));
-      this.blockEnds.push(this.start);
-      this.blocks.push(next);
-      this.block = next;
-      this.start = 0;
-      this.used = sofar;
+    this.pendingCR = false;
+    if (from >= to) return;
+    // decoded text is never longer than its raw bytes (an entity is longer than its character)
+    const room = BLOCK - (this.used % BLOCK);
+    if (this.used - this.start + (to - from) > MAX_STRING) throw new WorkbookError(issues.tooLargeInside('sharedStrings.xml: one string runs past 1 MB'));
+    if (this.blocks.length === 0 || (this.used % BLOCK === 0 && this.used / BLOCK === this.blocks.length)) this.blocks.push(new Uint8Array(BLOCK));
+    if (to - from <= room) {
+      this.used += normaliseInto(src, from, to, flags, this.blocks[this.blocks.length - 1]!, this.used % BLOCK) - (this.used % BLOCK);
+    } else {
+      // across the end of the block: decode aside, then copy over in two parts
+      const tmp = new Uint8Array(to - from);
+      const n = normaliseInto(src, from, to, flags, tmp, 0);
+      this.put(tmp, n);
     }
-    this.used = normaliseInto(src, from, to, flags, this.block, this.used);
-    this.pendingCR = to > from && src[to - 1] === 0x0d;
+    this.pendingCR = src[to - 1] === 0x0d;
+  }
+
+  private put(bytes: Uint8Array, n: number): void {
+    let done = 0;
+    while (done < n) {
+      if (this.used % BLOCK === 0 && this.used / BLOCK === this.blocks.length) this.blocks.push(new Uint8Array(BLOCK));
+      const at = this.used % BLOCK;
+      const take = Math.min(n - done, BLOCK - at);
+      this.blocks[this.blocks.length - 1]!.set(bytes.subarray(done, done + take), at);
+      done += take;
+      this.used += take;
+    }
   }
 
   end(): void {
-    const d = this.distinct;
-    if (d === this.starts.length) {
-      const size = Math.ceil(d * 1.5);
-      this.starts = grow(this.starts, size);
-      this.hashes = grow(this.hashes!, size);
+    const i = this.count++;
+    if (i >= this.lengths.length) this.lengths = grow(this.lengths, Math.ceil(this.lengths.length * 1.5));
+    if (i % ANCHOR === 0) {
+      if (i / ANCHOR >= this.anchors.length) this.anchors = grow(this.anchors, Math.ceil(this.anchors.length * 1.5));
+      this.anchors[i / ANCHOR] = this.start;
     }
-    const b = this.block;
-    const from = this.start;
-    const to = this.used;
-    let h = 0x811c9dc5;
-    for (let k = from; k < to; k++) h = Math.imul(h ^ b[k]!, 0x01000193);
-    h |= 0;
-    if ((d + 1) * 4 >= this.slots!.length * 3) this.rehash();
-    const slots = this.slots!;
-    const mask = slots.length - 1;
-    let slot = h & mask;
-    for (let j = slots[slot]!; j !== 0; j = slots[(slot = (slot + 1) & mask)]!) {
-      if (this.hashes![j - 1] === h && this.same(j - 1, b, from, to)) {
-        this.used = from; // a repeat: drop its bytes, share the first one's
-        this.ids.push(j - 1, false);
-        this.count++;
-        return;
-      }
-    }
-    slots[slot] = d + 1;
-    const base = (this.blocks.length - 1) * BLOCK;
-    this.starts[d] = base + from;
-    this.hashes![d] = h;
-    this.distinct++;
-    this.ids.push(d, true);
-    this.count++;
+    const length = this.used - this.start;
+    this.lengths[i] = length < 255 ? length : 255;
+    if (length >= 255) this.longer.set(i, length);
   }
 
-  /** The table is complete: drop what only building it needed. */
+  /** The table is complete: trim what was made room for. */
   seal(): void {
-    this.slots = undefined;
-    this.hashes = undefined;
     const last = this.blocks.length - 1;
-    this.blocks[last] = this.block = this.block.slice(0, this.used);
-    this.ids.seal();
-    this.blockEnds.push(this.used);
-    this.starts = this.starts.slice(0, this.distinct);
-    this.usedOnce = new Uint8Array((this.distinct >> 3) + 1);
+    if (last >= 0) this.blocks[last] = this.blocks[last]!.slice(0, this.used - last * BLOCK);
+    this.lengths = this.lengths.slice(0, this.count);
+    this.anchors = this.anchors.slice(0, Math.ceil(this.count / ANCHOR));
+    this.usedOnce = new Uint8Array((this.count >> 3) + 1);
   }
 
-  /** Where distinct string d ends (block × BLOCK + offset). */
-  private endOf(d: number): number {
-    const s = this.starts[d]!;
-    const block = Math.floor(s / BLOCK);
-    if (d + 1 < this.distinct && Math.floor(this.starts[d + 1]! / BLOCK) === block) return this.starts[d + 1]!;
-    // the last of its block; the block being written ends at the write position
-    return block * BLOCK + (block < this.blockEnds.length ? this.blockEnds[block]! : this.used);
+  private lengthOf(i: number): number {
+    const l = this.lengths[i]!;
+    return l < 255 ? l : this.longer.get(i)!;
   }
 
-  private same(other: number, b: Uint8Array, from: number, to: number): boolean {
-    const os = this.starts[other]!;
-    if (this.endOf(other) - os !== to - from) return false;
-    const ob = this.blocks[Math.floor(os / BLOCK)]!;
-    const o = os % BLOCK;
-    for (let k = 0; k < to - from; k++) if (ob[o + k] !== b[from + k]) return false;
-    return true;
-  }
-
-  private rehash(): void {
-    const slots = new Int32Array(this.slots!.length * 2);
-    const mask = slots.length - 1;
-    for (let i = 0; i < this.distinct; i++) {
-      let slot = this.hashes![i]! & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = i + 1;
-    }
-    this.slots = slots;
-  }
-
-  get(index: number): string {
-    const i = this.ids.get(index);
+  get(i: number): string {
     const slot = i & (CACHE - 1);
-    if (this.cacheId[slot] === i) return this.cacheText[slot]!;
-    const s = this.starts[i]!;
-    const o = s % BLOCK;
-    const text = decodeOoxmlEscapes(utf8(this.blocks[Math.floor(s / BLOCK)]!, o, o + (this.endOf(i) - s)));
+    if (this.cacheIndex[slot] === i) return this.cacheText[slot]!;
+    let pos = this.anchors[(i / ANCHOR) | 0]!;
+    for (let k = i - (i % ANCHOR); k < i; k++) pos += this.lengthOf(k);
+    const length = this.lengthOf(i);
+    const block = Math.floor(pos / BLOCK);
+    const at = pos % BLOCK;
+    let text: string;
+    if (at + length <= BLOCK) text = utf8(this.blocks[block]!, at, at + length);
+    else {
+      // the rare string across two blocks
+      if (this.joined.length < length) this.joined = new Uint8Array(length);
+      const first = BLOCK - at;
+      this.joined.set(this.blocks[block]!.subarray(at), 0);
+      this.joined.set(this.blocks[block + 1]!.subarray(0, length - first), first);
+      text = utf8(this.joined, 0, length);
+    }
+    text = decodeOoxmlEscapes(text);
     const bit = 1 << (i & 7);
     if (this.usedOnce[i >> 3]! & bit) {
-      this.cacheId[slot] = i;
+      this.cacheIndex[slot] = i;
       this.cacheText[slot] = text;
     } else this.usedOnce[i >> 3] = this.usedOnce[i >> 3]! | bit;
     return text;
   }
 }
 
-/**
- * Index in the part → distinct string, in about 2 bits an index plus 2 bytes a
- * repeat (a plain array would take 4 bytes an index: 14 MB for the 3.5 million
- * entries of a 500k-row export). A first occurrence's id is the count of first
- * occurrences before it, read from a bitmap and per-word ranks; a repeat's id
- * is kept in a compact array in the order repeats come (ids past 65,534 in a map).
- */
-class IdMap {
-  private firstBits = new Uint32Array(32);
-  /** per 32-bit word of firstBits: the first occurrences before it */
-  private ranks = new Uint32Array(32);
-  private repeats = new Uint16Array(1024);
-  private readonly farRepeats = new Map<number, number>();
-  private n = 0;
-  private firsts = 0;
-
-  push(id: number, first: boolean): void {
-    const w = this.n >>> 5;
-    if (w === this.firstBits.length) {
-      this.firstBits = grow(this.firstBits, Math.ceil(w * 1.5));
-      this.ranks = grow(this.ranks, this.firstBits.length);
-    }
-    if ((this.n & 31) === 0) this.ranks[w] = this.firsts;
-    if (first) {
-      this.firstBits[w] = this.firstBits[w]! | (1 << (this.n & 31));
-      this.firsts++;
-    } else {
-      const r = this.n - this.firsts;
-      if (r === this.repeats.length) this.repeats = grow(this.repeats, Math.ceil(r * 1.5));
-      if (id < 0xffff) this.repeats[r] = id;
-      else {
-        this.repeats[r] = 0xffff;
-        this.farRepeats.set(r, id);
-      }
-    }
-    this.n++;
-  }
-
-  get(i: number): number {
-    const w = i >>> 5;
-    const word = this.firstBits[w]!;
-    const before = this.ranks[w]! + popcount(word & ((1 << (i & 31)) - 1));
-    if (word & (1 << (i & 31))) return before;
-    const r = i - before;
-    const id = this.repeats[r]!;
-    return id !== 0xffff ? id : this.farRepeats.get(r)!;
-  }
-
-  seal(): void {
-    this.firstBits = this.firstBits.slice(0, (this.n >>> 5) + 1);
-    this.ranks = this.ranks.slice(0, this.firstBits.length);
-    this.repeats = this.repeats.slice(0, this.n - this.firsts);
-  }
-}
-
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
-}
-
-function grow<T extends Int32Array | Uint32Array | Uint16Array>(a: T, size: number): T {
+function grow<T extends Uint8Array | Uint32Array>(a: T, size: number): T {
   const grown = new (a.constructor as new (n: number) => T)(size);
   grown.set(a.subarray(0, Math.min(a.length, size)));
   return grown;

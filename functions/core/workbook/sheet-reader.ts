@@ -164,7 +164,8 @@ function parseIndex(cap: Capture): number {
 export class SheetReader implements XmlHandler {
   rows: RawRow[] = [];
   readonly merges: CellRange[] = [];
-  rowsHint: number | undefined;
+  /** the rows the part's <dimension> names, when it has one */
+  private dimensionRows: number | undefined;
   private rowCount = 0;
   // the row being read
   private rowNum = 0;
@@ -195,6 +196,17 @@ export class SheetReader implements XmlHandler {
     private readonly date1904: boolean,
     private readonly maxRows: number,
   ) {}
+
+  /**
+   * About how many rows the sheet holds: what its <dimension> says, else the
+   * rows read so far scaled to the part's size. Never more than the part could
+   * hold (a row takes some 20 bytes at least) or the row limit allows.
+   */
+  rowsHint(bytesRead: number): number | undefined {
+    const size = this.info.entry.uncompressedSize;
+    const guess = this.dimensionRows ?? (this.rowCount > 0 && bytesRead > 0 ? Math.ceil((this.rowCount * size) / bytesRead) : undefined);
+    return guess === undefined ? undefined : Math.min(guess, this.maxRows, Math.ceil(size / 20));
+  }
 
   /** Where the reading stands, for a message about a broken part. */
   where(): Lang | undefined {
@@ -249,7 +261,7 @@ export class SheetReader implements XmlHandler {
         if (x.depth === 2) {
           const range = parseRange(x.attr('ref') ?? '');
           // a hint only: never more rows than the part could hold (a row takes some 20 bytes at least)
-          if (range) this.rowsHint = Math.min(range.bottom - range.top + 1, this.maxRows, Math.ceil(this.info.entry.uncompressedSize / 20));
+          if (range) this.dimensionRows = range.bottom - range.top + 1;
         }
         return;
       case SHEETDATA:
@@ -412,52 +424,64 @@ export class SheetReader implements XmlHandler {
 
   /** A whole row of usual cells in one go, or -1 with nothing changed. */
   private fastRow(x: XmlScanner, p: number): number {
+    const rowNum = this.rowNum;
+    const rowHasR = this.rowHasR;
+    const q = this.fastRowBody(x, p);
+    if (q < 0) {
+      // nothing of the row was kept: the general path reads it afresh
+      this.rowNum = rowNum;
+      this.rowHasR = rowHasR;
+      this.inCell = false;
+    }
+    return q;
+  }
+
+  /** fastRow's work; on -1 the row's state is restored by fastRow (one exit: no deoptimising side paths). */
+  private fastRowBody(x: XmlScanner, p: number): number {
     const b = x.buf;
     const n = x.limit;
     if (p + 5 >= n || b[p + 1] !== 0x72 || b[p + 2] !== 0x6f || b[p + 3] !== 0x77) return -1;
     let q = p + 4;
     let c = b[q]!;
     if (c !== 0x20 && c !== GT_ && c !== SLASH_) return -1;
-    const rowNum = this.rowNum;
-    const rowHasR = this.rowHasR;
     let r = -1;
     let empty = false;
     for (;;) {
-      if (q >= n) return this.giveUp(rowNum, rowHasR);
+      if (q >= n) return -1;
       c = b[q]!;
       if (c === GT_) {
         q++;
         break;
       }
       if (c === SLASH_) {
-        if (b[q + 1] !== GT_) return this.giveUp(rowNum, rowHasR);
+        if (q + 1 >= n || b[q + 1] !== GT_) return -1;
         q += 2;
         empty = true;
         break;
       }
-      if (c !== 0x20) return this.giveUp(rowNum, rowHasR);
+      if (c !== 0x20) return -1;
       while (q < n && b[q] === 0x20) q++;
       const an = q;
       while (q < n && NAME_[b[q]!]) q++;
       if (q === an) continue;
       // a namespace declaration goes to the general path
-      if (q + 1 >= n || b[q] !== 0x3d || b[q + 1] !== 0x22 || (b[an] === 0x78 && b[an + 1] === 0x6d && b[an + 2] === 0x6c && b[an + 3] === 0x6e && b[an + 4] === 0x73)) return this.giveUp(rowNum, rowHasR);
+      if (q + 1 >= n || b[q] !== 0x3d || b[q + 1] !== 0x22 || (q - an >= 5 && b[an] === 0x78 && b[an + 1] === 0x6d && b[an + 2] === 0x6c && b[an + 3] === 0x6e && b[an + 4] === 0x73)) return -1;
       const ae = q;
       const vs = q + 2;
       q = vs;
       let v = 0;
       while (q < n && (v = b[q]!) !== 0x22) {
-        if (v === LT_ || v === AMP_ || v === CR_) return this.giveUp(rowNum, rowHasR);
+        if (v === LT_ || v === AMP_ || v === CR_) return -1;
         q++;
       }
-      if (q >= n) return this.giveUp(rowNum, rowHasR);
+      if (q >= n) return -1;
       if (ae - an === 1 && b[an] === 0x72) {
         r = 0;
         for (let k = vs; k < q; k++) {
           const d = b[k]! - 0x30;
           r = d >= 0 && d <= 9 && q - vs <= 7 ? r * 10 + d : NaN;
         }
-        if (!(r >= 1 && r <= 1_048_576)) return this.giveUp(rowNum, rowHasR);
+        if (!(r >= 1 && r <= 1_048_576)) return -1;
       }
       q++;
     }
@@ -469,33 +493,27 @@ export class SheetReader implements XmlHandler {
     if (!empty) {
       for (;;) {
         while (q < n && (b[q] === 0x20 || b[q] === 0x0a || b[q] === 0x09)) q++;
-        if (q + 6 > n || b[q] !== LT_) return this.giveUp(rowNum, rowHasR);
+        if (q + 6 > n || b[q] !== LT_) return -1;
         if (b[q + 1] === 0x63) {
           q = this.fastCell(x, q);
-          if (q < 0) return this.giveUp(rowNum, rowHasR);
+          if (q < 0) return -1;
         } else if (b[q + 1] === SLASH_ && b[q + 2] === 0x72 && b[q + 3] === 0x6f && b[q + 4] === 0x77 && b[q + 5] === GT_) {
           q += 6;
           break;
-        } else return this.giveUp(rowNum, rowHasR);
+        } else return -1;
       }
     }
     this.closeRow();
     return q;
   }
 
-  /** The fast path gave up on a row: nothing of it was kept, the general path reads it afresh. */
-  private giveUp(rowNum: number, rowHasR: boolean): number {
-    this.rowNum = rowNum;
-    this.rowHasR = rowHasR;
-    this.inCell = false;
-    return -1;
-  }
-
   /** One usual cell from b[p] = '<', or -1 (the caller restores the reader). */
   private fastCell(x: XmlScanner, p: number): number {
     const b = x.buf;
     const n = x.limit;
-    if (p + 3 >= n || b[p + 1] !== 0x63) return -1;
+    // near the end of the buffer a cell may be cut: the general path waits for the rest
+    // (and reads past the end of a typed array never happen here: they cost a deoptimisation)
+    if (p + 256 > n || b[p + 1] !== 0x63) return -1;
     let q = p + 2;
     let c = b[q]!;
     if (c !== 0x20 && c !== GT_ && c !== SLASH_) return -1;
@@ -512,7 +530,7 @@ export class SheetReader implements XmlHandler {
         break;
       }
       if (c === SLASH_) {
-        if (b[q + 1] !== GT_) return -1;
+        if (q + 1 >= n || b[q + 1] !== GT_) return -1;
         q += 2;
         empty = true;
         break;
@@ -522,7 +540,7 @@ export class SheetReader implements XmlHandler {
       const an = q;
       while (q < n && (b[q]! | 0x20) >= 0x61 && (b[q]! | 0x20) <= 0x7a) q++;
       if (q + 1 >= n || q === an || b[q] !== 0x3d || b[q + 1] !== 0x22 || (q - an >= 5 && b[an] === 0x78 && b[an + 1] === 0x6d)) {
-        if (q === an && (b[q] === GT_ || b[q] === SLASH_)) continue;
+        if (q === an && q < n && (b[q] === GT_ || b[q] === SLASH_)) continue;
         return -1;
       }
       const one = q - an === 1 ? b[an]! : 0;
@@ -530,20 +548,20 @@ export class SheetReader implements XmlHandler {
       if (one === 0x72) {
         // r: column letters (any case), then the row number
         let letters = 0;
-        for (let ch = b[q]! | 0x20; ch >= 0x61 && ch <= 0x7a && letters < 4; ch = b[++q]! | 0x20) {
+        for (let ch = b[q]! | 0x20; ch >= 0x61 && ch <= 0x7a && letters < 4 && q < n; ch = ++q < n ? b[q]! | 0x20 : 0) {
           col = (col < 0 ? 0 : col) * 26 + (ch - 0x60);
           letters++;
         }
         let digits = 0;
-        for (let d = b[q]! - 0x30; d >= 0 && d <= 9 && digits < 8; d = b[++q]! - 0x30) {
+        for (let d = b[q]! - 0x30; d >= 0 && d <= 9 && digits < 8; d = ++q < n ? b[q]! - 0x30 : -1) {
           row = row * 10 + d;
           digits++;
         }
-        if (b[q] !== 0x22 || letters === 0 || digits === 0 || col > 16384 || row < 1 || row > 1_048_576) return -1;
+        if (q >= n || b[q] !== 0x22 || letters === 0 || digits === 0 || col > 16384 || row < 1 || row > 1_048_576) return -1;
         col--;
       } else if (one === 0x73) {
-        for (let d = b[q]! - 0x30; d >= 0 && d <= 9; d = b[++q]! - 0x30) style = style * 10 + d;
-        if (b[q] !== 0x22) return -1;
+        for (let d = b[q]! - 0x30; d >= 0 && d <= 9 && style < 1e6; d = ++q < n ? b[q]! - 0x30 : -1) style = style * 10 + d;
+        if (q >= n || b[q] !== 0x22) return -1;
       } else {
         const vs = q;
         while (q < n) {
@@ -562,7 +580,7 @@ export class SheetReader implements XmlHandler {
     let ve = -1;
     let whole = 0; // the value's digits as a number, while it is nothing but digits
     if (!empty) {
-      if (b[q] === LT_ && b[q + 1] === 0x76 && b[q + 2] === GT_) {
+      if (q + 3 < n && b[q] === LT_ && b[q + 1] === 0x76 && b[q + 2] === GT_) {
         vs = q = q + 3;
         for (; q < n; q++) {
           const v = b[q]!;
@@ -715,6 +733,7 @@ function attrName(x: XmlScanner, i: number): number {
 
 function cellTypeOf(b: Uint8Array, s: number, e: number): number {
   const len = e - s;
+  if (len === 0) return T_N;
   const c = b[s];
   if (len === 1) return c === 0x73 ? T_S : c === 0x62 ? T_B : c === 0x65 ? T_E : c === 0x64 ? T_D : T_N;
   if (len === 3 && c === 0x73) return T_STR;

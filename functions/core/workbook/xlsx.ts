@@ -34,6 +34,8 @@ export interface XlsxOptions {
   mergesFirst?: boolean;
 }
 
+/** Rows are handed over for about this much of a sheet's XML at a time. */
+const BATCH_BYTES = 1 << 14;
 /** Parts below this size are not held to the ratio limit: a few KB of spaces is not a bomb. */
 const RATIO_FLOOR = 1 << 16;
 
@@ -229,6 +231,7 @@ class Package {
         if (x.depth === 1) {
           if (name !== 1 || !mainNs(ns)) x.fail(`${e.name} is not a shared-string table`);
           x.fastDepth = 1;
+          table.expect(Number(x.attr('uniqueCount') ?? x.attr('count')), e.uncompressedSize);
         }
         if (name === 2 && x.ancestor(1) === 1) table.begin();
         else if (name === 3) {
@@ -273,13 +276,20 @@ class Package {
     const reader = new SheetReader(info, this.strings, this.styleFlags, this.date1904, this.options.limits.maxRowsPerSheet);
     const x = new XmlScanner(reader, SHEET_NAMES);
     try {
+      let read = 0;
       for await (const piece of this.pieces(info.entry)) {
-        x.push(piece);
-        if (reader.rows.length === 0) continue;
-        const out = reader.rows;
-        reader.rows = [];
-        if (sheet && reader.rowsHint !== undefined) sheet.rowsHint = reader.rowsHint;
-        if (keepRows) yield out;
+        // a piece is scanned a quarter at a time: batches stay small, and so does what is
+        // alive when the garbage collector runs (it sizes the young generation by that)
+        for (let at = 0; at < piece.length; at += BATCH_BYTES) {
+          const part = piece.subarray(at, Math.min(at + BATCH_BYTES, piece.length));
+          x.push(part);
+          read += part.length;
+          if (reader.rows.length === 0) continue;
+          const out = reader.rows;
+          reader.rows = [];
+          if (sheet) sheet.rowsHint = reader.rowsHint(read);
+          if (keepRows) yield out;
+        }
       }
       x.end();
     } catch (err) {

@@ -161,30 +161,26 @@ export class XmlScanner {
 
   push(piece: Uint8Array): void {
     if (piece.length === 0) return;
-    // one element kind for every buffer (a Node Buffer is a subclass): keeps the hot loops monomorphic
-    const chunk = piece.constructor === Uint8Array ? piece : new Uint8Array(piece.buffer, piece.byteOffset, piece.length);
-    if (this.pos < this.len) {
-      // an incomplete token carries over: it and the new piece go into the scanner's own
-      // buffer, reused from piece to piece (no garbage a piece); bytes past len are stale
-      this.handler.detach(this);
+    const chunk = piece;
+    {
+      // Every piece is copied into the scanner's own buffer, reused from piece to piece,
+      // behind what carries over of an incomplete token (bytes past len are stale). No
+      // reference to the inflater's buffers is kept: they die young, and memory stays flat.
+      if (this.buf !== EMPTY) this.handler.detach(this);
       const rest = this.len - this.pos;
       const need = rest + chunk.length;
       if (this.own.length < need) {
         const grown = new Uint8Array(Math.max(need, this.own.length * 2));
         grown.set(this.buf.subarray(this.pos, this.len));
         this.own = grown;
-      } else if (this.buf === this.own) this.own.copyWithin(0, this.pos, this.len);
-      else this.own.set(this.buf.subarray(this.pos, this.len));
+      } else if (this.buf === this.own) {
+        if (rest > 0) this.own.copyWithin(0, this.pos, this.len);
+      } else this.own.set(this.buf.subarray(this.pos, this.len));
       this.own.set(chunk, rest);
       if (this.gtFrom >= 0) this.gtFrom -= this.pos;
       this.base += this.pos;
       this.buf = this.own;
       this.len = need;
-    } else {
-      if (this.buf !== EMPTY) this.handler.detach(this);
-      this.base += this.len;
-      this.buf = chunk;
-      this.len = chunk.length;
     }
     this.pos = 0;
     this.run(false);
