@@ -3,9 +3,10 @@ import departmentsJson from '../../schemas/departments.json';
 import plan14Json from '../../schemas/plan-14th.json';
 import plan15Json from '../../schemas/plan-15th.json';
 import type { Department, IndicatorDef, Plan } from './model';
+import { comparePeriods, previousPeriod } from './periods';
 import { normalizeKey } from './text';
 
-export const DEPARTMENTS: Department[] = departmentsJson.departments;
+export const DEPARTMENTS: Department[] = departmentsJson.departments as Department[];
 
 const PLANS: Record<string, Plan> = {
   '15th': plan15Json as unknown as Plan,
@@ -47,4 +48,17 @@ export function indicator(plan: Plan, code: string): IndicatorDef | undefined {
 /** Indicators a department may report on 指标: those it owns or is delegated. */
 export function reportableBy(plan: Plan, departmentCode: string): IndicatorDef[] {
   return plan.indicators.filter((i) => i.owner === departmentCode || i.delegates?.includes(departmentCode));
+}
+
+/**
+ * The quarter before the plan's first: its only submissions are 认证明细 that
+ * load the opening certificate ledger (the certificates valid at the plan's start).
+ */
+export function openingPeriod(plan: Plan): string {
+  return previousPeriod(plan.firstPeriod);
+}
+
+/** The period is one of the plan's quarters (the opening-ledger quarter is not). */
+export function inPlan(plan: Plan, period: string): boolean {
+  return comparePeriods(period, plan.firstPeriod) >= 0 && comparePeriods(period, plan.lastPeriod) <= 0;
 }

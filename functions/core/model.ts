@@ -15,6 +15,8 @@ export interface Department {
   code: string;
   name: string; // short Chinese name, e.g. 区市场监管局
   nameEn: string;
+  /** the sheet kinds it submits (schemas/departments.json); another kind is an error at sheet level */
+  sends: RecordKind[];
   aliases: string[]; // full official names and other spellings
 }
 
@@ -129,6 +131,8 @@ export interface RawWorkbook {
 // Validation
 
 export type SheetKind = 'cover' | 'indicators' | 'inspections' | 'certifications' | 'acceptances';
+/** The sheet kinds that carry records (every kind but the cover). */
+export type RecordKind = Exclude<SheetKind, 'cover'>;
 
 export type IssueCode =
   | 'FILE_NOT_WORKBOOK'
@@ -139,7 +143,10 @@ export type IssueCode =
   | 'FILE_CORRUPT'
   | 'NO_KNOWN_SHEET'
   | 'NO_DATA'
+  | 'BAD_KEY'
   | 'PERIOD_NOT_STARTED'
+  | 'PERIOD_BEFORE_PLAN'
+  | 'SHEET_NOT_ALLOWED'
   | 'MISSING_COLUMN'
   | 'UNKNOWN_SHEET'
   | 'UNKNOWN_COLUMN'
@@ -168,6 +175,10 @@ export type IssueCode =
   | 'ISSUED_AFTER_PERIOD'
   | 'CERTIFICATE_EXPIRED'
   | 'STOCK_MISMATCH'
+  | 'LEDGER_BELOW_BASELINE'
+  | 'VALUE_MISSING'
+  | 'INDICATOR_MISSING'
+  | 'CATEGORY_NOT_BUILDING_MATERIAL'
   | 'INVALID_TEXT'
   | 'MISSING_CONTEXT'
   | 'TOO_MANY_ISSUES'
@@ -207,6 +218,12 @@ export interface ValidationReport {
   issues: Issue[];
   /** counts of all issues, including those beyond the cap */
   counts: { errors: number; warnings: number };
+  /** the sheet kinds this upload replaces once accepted: every kind for a workbook, its own for a CSV */
+  replaces?: RecordKind[];
+  /** what validation could not check, and why (e.g. no stored ledger at hand), Chinese first */
+  notes?: Lang[];
+  /** ingest: where the annotated copy is, and whether it is the clerk's workbook or only the issue list (and why) */
+  annotated?: { key: string; form: 'copy' | 'list'; reason?: Lang };
 }
 
 // ---------------------------------------------------------------------------
@@ -327,6 +344,18 @@ export interface SubmissionVersion {
   issueCounts: Record<string, number>; // `${severity}:${code}` → count, e.g. 'error:INVALID_CREDIT_CODE'
   errors: number;
   warnings: number;
+  /**
+   * The sheet kinds this version replaces once current: every kind for a
+   * workbook (it is the whole submission), its own kind for a CSV upload.
+   * Absent on versions stored before per-kind currency: every kind.
+   */
+  replaces?: RecordKind[];
+}
+
+/** A version that is current for some sheet kinds of its department and period. */
+export interface CurrentVersion extends SubmissionVersion {
+  /** the kinds whose current data this version is (a later CSV may have replaced some) */
+  currentFor: RecordKind[];
 }
 
 /** A certificate row as it stands in the ledger: the record plus who reported it, when. */
@@ -343,7 +372,10 @@ export type IndicatorStatus = 'met' | 'at_risk' | 'breached' | 'no_data' | 'need
 
 export interface SeriesPoint {
   period: string;
+  /** the tracked value: for a flow the total since the plan's start */
   value: number | string | null;
+  /** the quarter's own figure: for a flow the quarter's amount, otherwise the value */
+  quarter: number | string | null;
   expected: number | null; // pace (paced kinds) or floor (threshold)
   status: IndicatorStatus;
 }
@@ -356,12 +388,22 @@ export interface IndicatorEvaluation {
   kind: IndicatorKind;
   owner: string;
   status: IndicatorStatus;
-  value: number | string | null; // this period
+  /** the tracked value this period (the status is judged on it): a flow's total since the plan's start */
+  value: number | string | null;
+  /** the quarter's own figure: a flow's amount for the quarter; otherwise the value */
+  quarter: number | string | null;
+  /** flows: the total since the plan's start (= value); null for other kinds */
+  cumulative: number | null;
   target: number | string;
   baseline: number | null;
   expected: number | null; // pace at this period (paced kinds), null otherwise
   previous: { period: string; value: number | string; status: IndicatorStatus } | null; // last reported
-  yearToDate: number | string | null; // flows: sum over the calendar year; others: this value
+  /**
+   * The calendar year up to this period: a flow's amounts summed; a rate pooled
+   * from the counts (or floor areas) of the year's quarters (null when a
+   * quarter's rate came without counts); a stock, level or rating: its value.
+   */
+  yearToDate: number | string | null;
   series: SeriesPoint[]; // every plan quarter up to this period
   sources: string[]; // submission ids the value came from
   notes: Lang[]; // e.g. reported stock differs from ledger

@@ -118,6 +118,13 @@ export function localDate(instant: Date): string {
   return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
+/** An ISO date-time as the office reads it: Shanghai time, `yyyy-mm-dd hh:mm`. Bad input comes back unchanged. */
+export function localDateTime(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  return new Date(t + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 /** The quarter containing a date. */
 export function currentPeriod(instant: Date): string {
   return quarterOfDate(localDate(instant));

@@ -1,7 +1,7 @@
 // What the core needs from the outside world. Adapters (DynamoDB, S3, SNS, the
 // embedded local servers, in-memory fakes) implement these; the core never
 // knows which one it is talking to.
-import type { Alert, SheetKind, SubmissionVersion } from './model';
+import type { Alert, CurrentVersion, RecordKind, SubmissionVersion } from './model';
 
 export interface Clock {
   now(): Date;
@@ -17,23 +17,27 @@ export interface ObjectStore {
 /** Submission versions, their records, and which version is current per department and period. */
 export interface SubmissionRepository {
   getVersion(period: string, department: string, submissionId: string): Promise<SubmissionVersion | undefined>;
+  /** A version from its id alone (qtrack report ID); undefined when unknown. */
+  findVersion(submissionId: string): Promise<SubmissionVersion | undefined>;
   /** Writes (or overwrites) one chunk of records of a version; chunks are numbered from 0. */
-  putRecords(submissionId: string, kind: Exclude<SheetKind, 'cover'>, chunk: number, records: unknown[]): Promise<void>;
+  putRecords(submissionId: string, kind: RecordKind, chunk: number, records: unknown[]): Promise<void>;
   /** Reads every record of one kind of a version, in order. */
-  getRecords<T>(submissionId: string, kind: Exclude<SheetKind, 'cover'>): Promise<T[]>;
+  getRecords<T>(submissionId: string, kind: RecordKind): Promise<T[]>;
   /** How many records of each kind are stored for a version (read back from storage, not remembered). */
-  recordCounts(submissionId: string): Promise<Partial<Record<Exclude<SheetKind, 'cover'>, number>>>;
+  recordCounts(submissionId: string): Promise<Partial<Record<RecordKind, number>>>;
   /** Removes every record chunk of a version (a validation that starts over). */
   deleteRecords(submissionId: string): Promise<void>;
   /** Stores the version's metadata (after its records). Idempotent. */
   saveVersion(version: SubmissionVersion): Promise<void>;
   /**
-   * Makes an accepted version current with one conditional write: only if no
-   * version received later is current already. Returns false when a later one is.
+   * Makes an accepted version current, with one conditional write, for each
+   * sheet kind it replaces (currency.ts) unless a version received later holds
+   * that kind already. Returns the kinds it is current for: none when later
+   * versions hold them all. A repeated call changes nothing.
    */
-  makeCurrent(version: SubmissionVersion): Promise<boolean>;
-  /** The current (accepted) version of every department for a period. */
-  currentVersions(period: string): Promise<SubmissionVersion[]>;
+  makeCurrent(version: SubmissionVersion): Promise<RecordKind[]>;
+  /** The versions that are current for some kind, for every department of a period, oldest first. */
+  currentVersions(period: string): Promise<CurrentVersion[]>;
   /** Every version (accepted or rejected) of every department for a period, oldest first. */
   allVersions(period: string): Promise<SubmissionVersion[]>;
 }

@@ -1,6 +1,8 @@
 // Who submitted for a period, and when: the one place that decides on time /
 // late / missing. Monitoring (SUBMISSION_LATE) and the summary (报送情况) both use it.
-import type { Department, Plan, SubmissionVersion } from './model';
+import { missingIndicators } from './completeness';
+import { RECORD_KINDS, currentForKind } from './currency';
+import type { CurrentVersion, Department, Plan, RecordKind, SubmissionVersion } from './model';
 import { type PeriodOffsets, DEFAULT_OFFSETS, dueDate, localDate } from './periods';
 
 export type SubmissionState = 'on_time' | 'late' | 'missing' | 'pending';
@@ -20,6 +22,42 @@ export interface DepartmentPeriodStatus {
   currentSubmissionId?: string;
   versions: number;
   rejectedVersions: number;
+  /** per sheet kind, the upload the department's current data of that kind comes from */
+  current?: CurrentSource[];
+  /** indicators it owns that its current data leaves without a value: the submission is incomplete */
+  missing?: string[];
+}
+
+/** Where a department's current data of one sheet kind comes from. */
+export interface CurrentSource {
+  kind: RecordKind;
+  submissionId: string;
+  fileName: string;
+  receivedAt: string;
+}
+
+/**
+ * A department's current data for a period, from the versions current for
+ * each kind: which upload each kind comes from, and the owned indicators it
+ * leaves without a value (completeness.ts).
+ */
+export function currentData(plan: Plan, department: string, current: CurrentVersion[]): { current: CurrentSource[]; missing: string[] } {
+  const mine = current.filter((v) => v.department === department);
+  const of = (kind: RecordKind) => currentForKind(mine, kind)[0];
+  const sources: CurrentSource[] = [];
+  for (const kind of RECORD_KINDS) {
+    const v = of(kind);
+    if (v) sources.push({ kind, submissionId: v.submissionId, fileName: v.fileName, receivedAt: v.receivedAt });
+  }
+  if (sources.length === 0) return { current: [], missing: [] };
+  const indicators = of('indicators')?.aggregates.indicators ?? {};
+  const inspections = of('inspections')?.aggregates.inspections;
+  const missing = missingIndicators(plan, department, {
+    reported: new Set(Object.keys(indicators).filter((code) => indicators[code]?.value !== undefined && indicators[code]?.value !== null)),
+    inspections: { other: inspections?.other.total ?? 0, buildingMaterial: inspections?.buildingMaterial.total ?? 0 },
+    acceptances: of('acceptances')?.aggregates.acceptances.total ?? 0,
+  });
+  return { current: sources, missing: missing.map((d) => d.code) };
 }
 
 /** Departments that own at least one indicator of the plan. */

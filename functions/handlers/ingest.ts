@@ -1,28 +1,37 @@
 // Lambda: SQS batch of S3 object-created notifications → ingest each submission,
 // then evaluate its period. Failures are reported per message so only they retry.
 import type { SQSBatchResponse, SQSEvent, S3Event } from 'aws-lambda';
+import { inPlan } from '../core/catalog';
 import type { PipelineDeps } from '../core/use-cases/deps';
 import { evaluateAndAlert } from '../core/use-cases/evaluate';
 import { type IngestResult, type UploadedObject, NotASubmissionKeyError, ingestSubmission } from '../core/use-cases/ingest';
 import { lambdaDeps } from '../runtime/lambda';
 
-/** S3 notification keys are URL-encoded with '+' for spaces. */
-export function decodeS3Key(key: string): string {
-  return decodeURIComponent(key.replace(/\+/g, ' '));
+/** S3 notification keys are URL-encoded with '+' for spaces; undefined for a broken % escape. */
+export function decodeS3Key(key: string): string | undefined {
+  try {
+    return decodeURIComponent(key.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
 }
 
 export function uploadsOf(body: string): UploadedObject[] {
   const event = JSON.parse(body) as Partial<S3Event> & { Event?: string };
   if (event.Event === 's3:TestEvent' || !event.Records) return [];
-  return event.Records.filter((r) => r.eventName.startsWith('ObjectCreated')).map((r) => ({
-    bucket: r.s3.bucket.name,
-    key: decodeS3Key(r.s3.object.key),
-    versionId: r.s3.object.versionId,
-    eTag: r.s3.object.eTag,
-    sequencer: r.s3.object.sequencer,
-    size: r.s3.object.size,
-    eventTime: r.eventTime,
-  }));
+  return event.Records.filter((r) => r.eventName.startsWith('ObjectCreated')).map((r) => {
+    const key = decodeS3Key(r.s3.object.key);
+    return {
+      bucket: r.s3.bucket.name,
+      key: key ?? r.s3.object.key,
+      ...(key === undefined ? { undecodable: true } : {}),
+      versionId: r.s3.object.versionId,
+      eTag: r.s3.object.eTag,
+      sequencer: r.s3.object.sequencer,
+      size: r.s3.object.size,
+      eventTime: r.eventTime,
+    };
+  });
 }
 
 export function createIngestHandler(getDeps: () => PipelineDeps, observe?: (result: IngestResult) => void) {
@@ -42,7 +51,8 @@ export function createIngestHandler(getDeps: () => PipelineDeps, observe?: (resu
             }
             throw err;
           }
-          if (result.version.status === 'accepted') await evaluateAndAlert(deps, result.version.period).catch((err) =>
+          // the opening-ledger quarter lies before the plan: there is nothing to evaluate for it
+          if (result.version.status === 'accepted' && inPlan(deps.plan, result.version.period)) await evaluateAndAlert(deps, result.version.period).catch((err) =>
             // evaluation failing must not send the (stored) submission back to the queue
             deps.logger.error('evaluation after ingest failed', { period: result.version.period, error: String(err) }),
           );

@@ -22,10 +22,12 @@ const GLOBAL_FLAGS = ['json', 'verbose', 'help'];
 
 export const COMMANDS: Record<string, CommandSpec> = {
   demo: { options: [], flags: [], positional: 0 },
-  template: { options: ['department', 'out', 'period'], flags: [], positional: 0 },
-  validate: { options: ['department', 'period'], flags: [], positional: 1 },
+  template: { options: ['department', 'out', 'period'], flags: ['force'], positional: 0 },
+  validate: { options: ['department', 'period', 'out'], flags: [], positional: 1 },
   inspect: { options: [], flags: [], positional: 'many' },
-  submit: { options: ['department', 'period'], flags: [], positional: 1 },
+  submit: { options: ['department', 'period', 'out'], flags: [], positional: 1 },
+  report: { options: ['out'], flags: [], positional: 1 },
+  versions: { options: ['period', 'department'], flags: [], positional: 0 },
   evaluate: { options: ['period'], flags: [], positional: 0 },
   monitor: { options: [], flags: [], positional: 0 },
   alerts: { options: ['period'], flags: [], positional: 0 },
@@ -86,6 +88,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
     throw new UsageError(`多余的参数“${positional[most]}”`, `unexpected argument "${positional[most]}"`);
   }
   if (spec.positional !== 0 && positional.length === 0 && !flags.has('help')) {
+    if (command === 'report') throw new UsageError('命令 report 需要报送编号（submit 输出中的 submissionId）', 'command report needs a submission ID (the submissionId submit prints)');
     throw new UsageError(`命令 ${command} 需要文件参数`, `command ${command} needs a FILE argument`);
   }
   return { command, file: positional[0], files: positional, options, flags };
@@ -96,12 +99,16 @@ export const USAGE = `qtrack — 长宁区质量提升指标季度数据管道 /
 用法 / usage: qtrack <command> [options]
 
   demo                                   运行演示流程 / run the demo pipeline (= npm start)
-  template --department D [--out F]      生成部门空白模板 / write a department's blank workbook
-  validate FILE [--department D] [--period P] [--json]
-                                         只校验不入库 / check a workbook without storing it (exit 0 accepted, 1 rejected, 2 could not run)
+  template --department D [--period P] [--out F] [--force]
+                                         生成部门空白模板（不覆盖已有文件，除非 --force）/ write a department's blank workbook (never over a file without --force)
+  validate FILE [--department D] [--period P] [--out DIR] [--json]
+                                         只校验不入库；报告和批注副本写在文件旁 / check without storing; report and annotated copy beside the file (exit 0 accepted, 1 rejected, 2 could not run)
   inspect FILE... [--json]               查看系统读到的内容 / what qtrack reads in a workbook: sheets, kinds, headers, cells
-  submit FILE --department D --period P [--json]
+  submit FILE --department D --period P [--out DIR] [--json]
                                          上传并等待入库结果 / upload and wait for the ingest report (exit 0/1)
+  report ID [--out DIR] [--json]         取回某个版本的报告、批注副本和原文件 / a stored version's report, annotated copy and raw file
+  versions --period P [--department D] [--json]
+                                         版本记录及各表当前数据来源 / the versions of a quarter and which one each sheet kind's data comes from
   evaluate --period P [--json]           评估指标并预警 / evaluate targets and raise alerts
   monitor [--json]                       每日监测（逾期、证书到期）/ the daily monitoring job for --now
   alerts [--period P] [--json]           列出预警 / list stored alerts

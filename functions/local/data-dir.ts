@@ -23,8 +23,24 @@ export interface DataDir {
   s3: string; // s3rver directory
 }
 
-/** Opens (creating when absent or empty) a qtrack data directory. */
-export function openDataDir(path: string): DataDir {
+/** A command that only reads: there is nothing to read in a data directory that does not exist. */
+export function noDataDir(root: string): DataDirError {
+  return new DataDirError(
+    `数据目录 ${root} 不存在或为空：没有可读取的数据。请检查 --data-dir，或先用 qtrack submit（或 qtrack demo）报送数据`,
+    `data directory ${root} does not exist or is empty: there is nothing to read. Check --data-dir, or submit data first (qtrack submit, or qtrack demo)`,
+  );
+}
+
+/** Whether a qtrack data directory is there (it has the marker). */
+export function hasDataDir(path: string): boolean {
+  return existsSync(join(resolve(path), MARKER));
+}
+
+/**
+ * Opens a qtrack data directory; creates it when absent or empty unless
+ * `create` is false (commands that only read never conjure an empty one).
+ */
+export function openDataDir(path: string, create = true): DataDir {
   const root = resolve(path);
   const markerPath = join(root, MARKER);
   if (existsSync(root)) {
@@ -59,6 +75,7 @@ export function openDataDir(path: string): DataDir {
       return layout(root);
     }
   }
+  if (!create) throw noDataDir(root);
   mkdirSync(root, { recursive: true });
   writeFileSync(markerPath, JSON.stringify({ app: 'qtrack', format: FORMAT }, null, 2) + '\n');
   const dir = layout(root);

@@ -71,17 +71,30 @@ function inspections(period: string, month: string, count: number, failures: num
 }
 
 const PRODUCTS = ['电子电器', '儿童用品', '消防产品', '食品相关产品'];
+const CERT_HEADER: Row = ['认证类型', '获证单位', '统一社会信用代码', '证书编号', '产品或服务名称', '发证日期', '有效期至', '状态'];
+
+/**
+ * The opening ledger (2025-Q4 for the 15th plan): the certificates valid when
+ * the plan began, uploaded once as certifications.csv. One expires in June
+ * 2026: the monitor warns about it, and then it stops counting.
+ */
+function openingLedger(): Uint8Array {
+  const rows: string[][] = [CERT_HEADER.map(String)];
+  for (let i = 0; i < 12; i++) {
+    rows.push(['上海品牌', `长宁品牌企业${i + 1}`, sampleCreditCode(50_000 + i), `SHB-2023-${String(i + 1).padStart(3, '0')}`, `示例服务${i + 1}`, '2023-06-01', i === 0 ? '2026-06-30' : '2028-12-31', '有效']);
+  }
+  for (let i = 0; i < 4; i++) {
+    rows.push(['上海标准', `长宁标准企业${i + 1}`, sampleCreditCode(60_000 + i), `SHS-2024-${String(i + 1).padStart(3, '0')}`, '', '2024-03-01', '2029-03-01', '有效']);
+  }
+  return new TextEncoder().encode(rows.map((r) => r.join(',')).join('\r\n') + '\r\n');
+}
 
 function marketRegulation(period: string, q: { month: string; checks: number; failures: number; indicators: [string, number][]; newBrands: number; brandSeed: number }) {
-  const certs: Row[] = [['认证类型', '获证单位', '统一社会信用代码', '证书编号', '产品或服务名称', '发证日期', '有效期至', '状态']];
+  const certs: Row[] = [CERT_HEADER];
   if (period === '2026-Q1') {
-    for (let i = 0; i < 13; i++) {
-      // one certificate expires in June 2026: the monitor warns about it, and it stops counting
-      certs.push(['上海品牌', `长宁品牌企业${i + 1}`, sampleCreditCode(50_000 + i), `SHB-2023-${String(i + 1).padStart(3, '0')}`, `示例服务${i + 1}`, d('2023-06-01'), d(i === 0 ? '2026-06-30' : '2028-12-31'), '有效']);
-    }
-    for (let i = 0; i < 5; i++) {
-      certs.push(['上海标准', `长宁标准企业${i + 1}`, sampleCreditCode(60_000 + i), `SHS-2024-${String(i + 1).padStart(3, '0')}`, null, d('2024-03-01'), d('2029-03-01'), '有效']);
-    }
+    // the plan's first quarter adds one of each to the opening ledger (12 and 4)
+    certs.push(['上海品牌', '长宁品牌企业13', sampleCreditCode(50_012), 'SHB-2026-013', '示例服务13', d('2026-02-10'), d('2029-02-09'), '有效']);
+    certs.push(['上海标准', '长宁标准企业5', sampleCreditCode(60_004), 'SHS-2026-005', null, d('2026-03-01'), d('2029-03-01'), '有效']);
   }
   for (let i = 0; i < q.newBrands; i++) {
     const n = q.brandSeed + i;
@@ -139,6 +152,10 @@ export async function runDemo(options: { dataDir: string; io: Io; logger: Logger
       say(`\n▶ 每日监测 / daily monitoring, ${day}\n  新预警 / new alerts: ${raised.map((a) => `${a.type} ${a.department}`).join(', ') || '0'}`);
     };
     say('qtrack 演示：2026 年四个季度 / demo: the four quarters of 2026');
+
+    // once, before the first quarter: the certificates valid at the plan's start
+    at('2026-01-20T10:00:00+08:00');
+    await submit('market-regulation', '2025-Q4', 'certifications.csv', openingLedger());
 
     at('2026-04-03T10:00:00+08:00');
     await submit('market-regulation', '2026-Q1', '2026Q1-市场监管局.xlsx', await marketRegulation('2026-Q1', {

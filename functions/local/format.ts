@@ -1,7 +1,18 @@
 // Human-readable output of the CLI (the --json output is the data itself).
-import type { Alert, EvaluationResult, IndicatorStatus, ValidationReport } from '../core/model';
+import { DEPARTMENTS } from '../core/catalog';
+import type { Alert, CurrentVersion, EvaluationResult, IndicatorStatus, RecordKind, ValidationReport } from '../core/model';
+import { localDateTime } from '../core/periods';
 import type { Inspection } from '../core/submission/inspect';
-import { SHEETS } from '../core/sheet-specs';
+import { SHEETS, sheetSpec } from '../core/sheet-specs';
+
+/** 区市场监管局 (market-regulation): the office reads departments by name. */
+function departmentName(code: string | undefined): string {
+  if (!code) return '?';
+  const d = DEPARTMENTS.find((x) => x.code === code);
+  return d ? `${d.name}（${code}）` : code;
+}
+
+const kindName = (k: RecordKind) => `${sheetSpec(k).zh}（${k}）`;
 
 const STATUS: Record<IndicatorStatus, string> = {
   met: '达标 met',
@@ -17,13 +28,58 @@ export function formatReport(report: ValidationReport): string {
       ? `✔ 已接受 / accepted`
       : `✘ 已退回 / rejected`;
   const lines = [
-    `${head}  ${report.department ?? '?'} ${report.period ?? '?'}  错误 errors: ${report.counts.errors}  警告 warnings: ${report.counts.warnings}`,
+    `${head}  ${departmentName(report.department)} ${report.period ?? '?'}  错误 errors: ${report.counts.errors}  警告 warnings: ${report.counts.warnings}`,
   ];
-  for (const s of report.sheets) lines.push(`  ${s.name} (${s.kind}): ${s.acceptedRows}/${s.rows} 行有效 rows valid`);
+  for (const s of report.sheets) {
+    const stored = s.storedRows !== undefined ? `，已入库 ${s.storedRows} 行 / ${s.storedRows} stored` : '';
+    lines.push(`  ${s.name} (${s.kind}): ${s.acceptedRows}/${s.rows} 行有效 rows valid${stored}`);
+  }
+  if (report.status === 'accepted' && report.replaces?.length) {
+    lines.push(`  本次报送替换 / this upload replaces: ${report.replaces.map(kindName).join('、')}`);
+  }
   for (const i of report.issues) {
     const where = [i.sheet, i.cell ?? (i.row ? `第${i.row}行 row ${i.row}` : undefined)].filter(Boolean).join(' ');
     const tag = i.severity === 'error' ? '错误 error' : '警告 warning';
-    lines.push(`  [${tag}] ${where ? `${where} ` : ''}${i.code}\n      ${i.message.zh}\n      ${i.message.en}`);
+    const found = i.value !== undefined ? `\n      原值 / value found: ${i.value === null ? '（空 / empty）' : JSON.stringify(i.value)}` : '';
+    lines.push(`  [${tag}] ${where ? `${where} ` : ''}${i.code}\n      ${i.message.zh}\n      ${i.message.en}${found}`);
+  }
+  for (const n of report.notes ?? []) lines.push(`  注 / note: ${n.zh}\n      ${n.en}`);
+  return lines.join('\n');
+}
+
+/** Per department and sheet kind, the upload its current data comes from. */
+export function periodSources(current: CurrentVersion[]): string {
+  if (current.length === 0) return '当前数据来源 / current data: 无 / none';
+  const lines = ['当前数据来源 / current data by sheet kind:'];
+  for (const v of current) {
+    for (const kind of v.currentFor) {
+      lines.push(`  ${departmentName(v.department)} ${kindName(kind)} ← ${v.fileName}  ${localDateTime(v.receivedAt)}  ${v.submissionId}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export interface VersionLine {
+  submissionId: string;
+  department: string;
+  fileName: string;
+  receivedAt: string;
+  status: 'accepted' | 'rejected';
+  errors: number;
+  warnings: number;
+  replaces: RecordKind[];
+  currentFor: RecordKind[];
+}
+
+/** The version history of a quarter, oldest first, saying which kinds each is current for. */
+export function formatVersions(period: string, versions: VersionLine[]): string {
+  if (versions.length === 0) return `${period}：没有报送 / no submissions`;
+  const lines = [`${period} 报送版本 / versions (oldest first):`];
+  for (const v of versions) {
+    const state = v.status === 'accepted' ? '已接受 accepted' : '已退回 rejected';
+    const current = v.currentFor.length ? `当前 current: ${v.currentFor.map(kindName).join('、')}` : v.status === 'accepted' ? '已被替换 / superseded' : '';
+    lines.push(`  ${localDateTime(v.receivedAt)}  ${departmentName(v.department)}  ${v.fileName}  ${state}（错误 ${v.errors} / 警告 ${v.warnings}）`);
+    lines.push(`      ${v.submissionId}  替换 replaces: ${v.replaces.map(kindName).join('、')}${current ? `  ${current}` : ''}`);
   }
   return lines.join('\n');
 }
@@ -36,9 +92,13 @@ function show(v: unknown): string {
 export function formatEvaluation(result: EvaluationResult, raised: Alert[]): string {
   const lines = [`${result.period} 指标评估 / evaluation (${result.plan})`];
   for (const i of result.indicators) {
-    lines.push(
-      `  ${STATUS[i.status].padEnd(16)} ${i.code.padEnd(40)} 值 value ${show(i.value)}  目标 target ${show(i.target)}${i.expected !== null ? `  进度 pace ${show(i.expected)}` : ''}`,
-    );
+    const figures =
+      i.kind === 'flow'
+        ? `本季度 quarter ${show(i.quarter)}  累计 total ${show(i.cumulative)}  年度累计 year ${show(i.yearToDate)}`
+        : i.kind === 'threshold'
+          ? `值 value ${show(i.value)}  年度累计 year ${show(i.yearToDate)}`
+          : `值 value ${show(i.value)}`;
+    lines.push(`  ${STATUS[i.status].padEnd(16)} ${i.code.padEnd(40)} ${figures}  目标 target ${show(i.target)}${i.expected !== null ? `  进度 pace ${show(i.expected)}` : ''}`);
   }
   lines.push(`本次新预警 / alerts raised by this run: ${raised.length}`);
   for (const a of raised) lines.push(formatAlert(a));
@@ -46,7 +106,7 @@ export function formatEvaluation(result: EvaluationResult, raised: Alert[]): str
 }
 
 export function formatAlert(a: Alert): string {
-  return `  [${a.severity}] ${a.type} ${a.period} ${a.department}${a.indicator ? ` ${a.indicator}` : ''}\n      ${a.message.zh}\n      ${a.message.en}`;
+  return `  [${a.severity}] ${a.type} ${a.period} ${departmentName(a.department)}${a.indicator ? ` ${a.indicator}` : ''}\n      ${a.message.zh}\n      ${a.message.en}`;
 }
 
 const STATE: Record<string, string> = { visible: '可见 visible', hidden: '隐藏 hidden', veryHidden: '深度隐藏 very hidden' };

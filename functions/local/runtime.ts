@@ -8,6 +8,7 @@ import { DynamoAlertRepository } from '../adapters/dynamodb/alert-repository';
 import { DynamoSubmissionRepository } from '../adapters/dynamodb/submission-repository';
 import { S3ObjectStore } from '../adapters/s3/object-store';
 import { nodeInflate } from '../adapters/zlib/inflate';
+import { nodeDeflate } from '../adapters/zlib/deflate';
 import { DEPARTMENTS, loadPlan, resolveDepartment } from '../core/catalog';
 import type { Alert } from '../core/model';
 import { DEFAULT_OFFSETS, normalizePeriod } from '../core/periods';
@@ -21,6 +22,8 @@ import { type S3CreatedEvent, type LocalServers, startLocalServers } from './ser
 
 export interface LocalOptions {
   dataDir: string;
+  /** false: the data directory must exist already (commands that only read) */
+  create?: boolean;
   /** --now: a fixed instant; every later call of the clock moves on by 1 ms so receipts stay ordered */
   now?: Date;
   logger: Logger;
@@ -54,7 +57,7 @@ export function encodeS3Key(key: string): string {
 }
 
 export async function openLocalPipeline(options: LocalOptions): Promise<LocalPipeline> {
-  const dir = openDataDir(options.dataDir);
+  const dir = openDataDir(options.dataDir, options.create ?? true);
   const servers: LocalServers = await startLocalServers(dir);
   const { clients } = servers;
   const replay = options.now && replayClock(options.now);
@@ -65,6 +68,7 @@ export async function openLocalPipeline(options: LocalOptions): Promise<LocalPip
     departments: DEPARTMENTS,
     offsets: DEFAULT_OFFSETS,
     inflate: nodeInflate,
+    deflate: nodeDeflate,
     submissions: new DynamoSubmissionRepository(clients.dynamodb, TABLE.logicalName),
     alerts: new DynamoAlertRepository(clients.dynamodb, TABLE.logicalName),
     uploads: new S3ObjectStore(clients.s3, BUCKETS.submissions),

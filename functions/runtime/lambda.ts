@@ -5,6 +5,7 @@ import { DynamoSubmissionRepository } from '../adapters/dynamodb/submission-repo
 import { S3ObjectStore } from '../adapters/s3/object-store';
 import { SnsAlertPublisher } from '../adapters/sns/alert-publisher';
 import { nodeInflate } from '../adapters/zlib/inflate';
+import { nodeDeflate } from '../adapters/zlib/deflate';
 import { DEPARTMENTS, loadPlan } from '../core/catalog';
 import type { ObjectStore } from '../core/ports';
 import type { PipelineDeps } from '../core/use-cases/deps';
@@ -32,6 +33,7 @@ export function lambdaDeps(role: FunctionRole, env: Record<string, string | unde
     plan: loadPlan(env[ENV.plan] || undefined),
     departments: DEPARTMENTS,
     inflate: nodeInflate,
+    deflate: nodeDeflate,
     offsets: { dueDays: intEnv(env, 'dueDays', 10), summaryDays: intEnv(env, 'summaryDays', 15) },
     submissions: new DynamoSubmissionRepository(clients.dynamodb, table),
     alerts: new DynamoAlertRepository(clients.dynamodb, table),

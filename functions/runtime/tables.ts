@@ -3,7 +3,8 @@
 //
 // Item layout (single table):
 //   P#{period}  V#{department}#{submissionId}   a submission version (accepted or rejected)
-//   P#{period}  C#{department}                  pointer to the current accepted version
+//   P#{period}  C#{department}                  the current accepted version per sheet kind (pointers, rev)
+//   S#{submissionId}  S                         where a version is filed (period, department)
 //   R#{submissionId}  {kind}#{chunk}            a chunk of accepted records
 //   A#{period}  {alertId}                       an alert; gsi1 lists all alerts in time order
 

@@ -2,6 +2,8 @@
 // stored versions, the alert objects and the summary's numbers, then that a second
 // command on the same data directory sees the first's data.
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import Papa from 'papaparse';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +13,7 @@ import { openLocalPipeline, type LocalPipeline } from '../../functions/local/run
 import { silentLogger } from '../../functions/adapters/memory';
 import { evaluateAndAlert } from '../../functions/core/use-cases/evaluate';
 import { runMonitor } from '../../functions/core/use-cases/monitor';
+import { tableRows } from '../unit/summary/parse-html';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'qtrack-e2e-'));
 const out: string[] = [];
@@ -128,6 +131,37 @@ describe('demo pipeline over the four quarters of 2026, end to end', () => {
     }
   });
 
+  it('2026-Q4: 年度累计 of each rate is pooled from the year’s counts, a flow shows 本季度 and 累计 apart — in all four formats', async () => {
+    const dir = join(dataDir, 'export', 'summaries', '2026-Q4');
+    // the year's rows: checks 39+28+39+39 of 40+30+40+40; projects 10+9+10+10 of 40; green area 4 × 108,000 of 4 × 122,500 m²
+    const want: Record<string, { quarter: number; cumulative: number | null; yearToDate: number }> = {
+      MFG_SPOT_CHECK_PASS_RATE: { quarter: 97.5, cumulative: null, yearToDate: 96.67 },
+      CONSTRUCTION_ACCEPTANCE_PASS_RATE: { quarter: 100, cumulative: null, yearToDate: 97.5 },
+      GREEN_BUILDING_SHARE: { quarter: 88.16, cumulative: null, yearToDate: 88.16 },
+      BUILDING_MATERIAL_SPOT_CHECK_PASS_RATE: { quarter: 100, cumulative: null, yearToDate: 100 },
+      STANDARDS_LED_COUNT: { quarter: 3, cumulative: 11, yearToDate: 11 },
+    };
+    const json = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    const csv = Papa.parse<string[]>(readFileSync(join(dir, 'summary.csv'), 'utf8').replace(/^\ufeff/, ''), { skipEmptyLines: true }).data;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(readFileSync(join(dir, 'summary.xlsx')) as unknown as ArrayBuffer);
+    const ov = wb.getWorksheet('总览')!;
+    const xHeaders = ov.getRow(2).values as unknown[];
+    const table = tableRows(readFileSync(join(dir, 'summary.html'), 'utf8'), 'overview');
+    const num = (t: string | undefined) => (t === undefined || t === '' ? null : Number(t.replace(/%$/, '')));
+    for (const [code, w] of Object.entries(want)) {
+      expect(json.indicators.find((i: { code: string }) => i.code === code), code).toMatchObject(w);
+      const row = csv.find((r) => r[0] === code)!;
+      const xr = [...Array(ov.rowCount).keys()].map((i) => i + 1).find((r) => ov.getCell(r, 1).value === code)!;
+      const hr = table.rows.find((r) => r[0]!.text === code)!;
+      for (const [field, header] of [['quarter', '本季度'], ['cumulative', '累计'], ['yearToDate', '年度累计']] as const) {
+        expect(num(row[csv[0]!.indexOf(header)]), `csv ${code} ${header}`).toBe(w[field]);
+        expect(ov.getCell(xr, xHeaders.indexOf(header)).value ?? null, `xlsx ${code} ${header}`).toBe(w[field]);
+        expect(num(hr[table.headers.indexOf(header)]!.text), `html ${code} ${header}`).toBe(w[field]);
+      }
+    }
+  });
+
   it('a second command on the same data directory sees the first one’s data, and raises nothing new', async () => {
     await pipeline.stop();
     const listed = await cli('alerts', '--period', '2026-Q2', '--json');
@@ -140,7 +174,7 @@ describe('demo pipeline over the four quarters of 2026, end to end', () => {
     expect(evaluated.alerts).toEqual([]);
     // `qtrack evaluate --json` and the summary written by the demo agree on every indicator
     const summary = JSON.parse(readFileSync(join(dataDir, 'export', 'summaries', '2026-Q2', 'summary.json'), 'utf8'));
-    const pick = ({ code, status, value, target, expected }: Record<string, unknown>) => ({ code, status, value, target, expected });
+    const pick = ({ code, status, value, target, expected, quarter, cumulative, yearToDate }: Record<string, unknown>) => ({ code, status, value, target, expected, quarter, cumulative, yearToDate });
     expect(summary.indicators.map(pick)).toEqual(evaluated.indicators.map(pick));
     pipeline = await openLocalPipeline({ dataDir, logger: silentLogger, now: new Date('2027-02-01T00:00:00Z') });
   }, 60_000);

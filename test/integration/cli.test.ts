@@ -1,6 +1,6 @@
 // The command line's own contract: usage errors and data-directory problems exit 2
 // with a one-line Chinese + English message and change nothing on disk.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +60,15 @@ describe('qtrack command line', () => {
 
   it('reports damaged DynamoDB data instead of crashing', async () => {
     const dir = tmp();
+    // a command that only reads does not conjure a data directory …
+    const none = await run('alerts', '--data-dir', dir);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/不存在或为空.*does not exist or is empty/);
+    expect(existsSync(join(dir, 'qtrack-data.json'))).toBe(false);
+    // … one that stores does
+    const upload = join(tmp(), 'indicators.csv');
+    writeFileSync(upload, '指标代码,数值\r\nSTANDARDS_LED_COUNT,3\r\n');
+    expect((await run('submit', upload, '--department', 'market-regulation', '--period', '2026-Q1', '--data-dir', dir, '--now', '2026-04-05')).code).toBe(0);
     expect((await run('alerts', '--data-dir', dir)).code).toBe(0);
     // clobber LevelDB's manifest pointer
     writeFileSync(join(dir, 'dynamodb', 'CURRENT'), 'MANIFEST-999999\n');

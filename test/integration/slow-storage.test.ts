@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock, MemoryAlertRepository, MemoryObjectStore, MemoryPublisher, MemorySubmissionRepository, silentLogger } from '../../functions/adapters/memory';
 import { nodeInflate } from '../../functions/adapters/zlib/inflate';
+import { nodeDeflate } from '../../functions/adapters/zlib/deflate';
 import { DEPARTMENTS, loadPlan } from '../../functions/core/catalog';
 import type { RecordSink, SheetKind } from '../../functions/core/model';
 import { DEFAULT_OFFSETS } from '../../functions/core/periods';
@@ -97,6 +98,7 @@ describe('submit stores what validate read, whatever the storage latency', () =>
       departments: DEPARTMENTS,
       offsets: DEFAULT_OFFSETS,
       inflate: nodeInflate,
+    deflate: nodeDeflate,
       submissions,
       alerts: new MemoryAlertRepository(),
       uploads: new MemoryObjectStore(),

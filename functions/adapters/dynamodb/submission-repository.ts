@@ -6,12 +6,12 @@ import {
   PutItemCommand,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import type { SheetKind, SubmissionVersion } from '../../core/model';
+import { type CurrentPointers, RECORD_KINDS, currentFromPointers, takeCurrent } from '../../core/currency';
+import type { CurrentVersion, RecordKind, SubmissionVersion } from '../../core/model';
 import type { SubmissionRepository } from '../../core/ports';
-
-type RecordKind = Exclude<SheetKind, 'cover'>;
 
 /** All items of a key condition, following pagination. */
 export async function queryAll(
@@ -34,7 +34,9 @@ const s = (v: string): AttributeValue => ({ S: v });
  * Submission versions in the single table (layout in runtime/tables.ts). Records
  * are stored in chunks (one item per chunk, JSON) so that a 100k-row submission is
  * a few hundred writes, not 100k; the version becomes current only after all of
- * them, with one conditional write.
+ * them, with one conditional write of the department's current pointers (one
+ * item per period and department, a pointer per sheet kind, a revision number
+ * for optimistic locking: a workbook takes every kind at once or none).
  */
 export class DynamoSubmissionRepository implements SubmissionRepository {
   constructor(
@@ -51,6 +53,30 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
       }),
     );
     return out.Item ? (JSON.parse(out.Item.data!.S!) as SubmissionVersion) : undefined;
+  }
+
+  async findVersion(submissionId: string): Promise<SubmissionVersion | undefined> {
+    const index = await this.db.send(
+      new GetItemCommand({ TableName: this.table, Key: { pk: s(`S#${submissionId}`), sk: s('S') }, ConsistentRead: true }),
+    );
+    if (index.Item) return this.getVersion(index.Item.period!.S!, index.Item.department!.S!, submissionId);
+    // versions saved before the index existed: look for them (rare; a local data dir)
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const out = await this.db.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'begins_with(sk, :v) AND contains(sk, :id)',
+          ExpressionAttributeValues: { ':v': s('V#'), ':id': s(`#${submissionId}`) },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      const item = out.Items?.find((i) => i.sk!.S!.endsWith(`#${submissionId}`));
+      if (item) return JSON.parse(item.data!.S!) as SubmissionVersion;
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return undefined;
   }
 
   async putRecords(submissionId: string, kind: RecordKind, chunk: number, records: unknown[]): Promise<void> {
@@ -126,38 +152,42 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
         },
       }),
     );
+    await this.db.send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: { pk: s(`S#${version.submissionId}`), sk: s('S'), period: s(version.period), department: s(version.department) },
+      }),
+    );
   }
 
-  async makeCurrent(version: SubmissionVersion): Promise<boolean> {
+  async makeCurrent(version: SubmissionVersion): Promise<RecordKind[]> {
     if (version.status !== 'accepted') throw new Error(`only an accepted version can be current: ${version.submissionId}`);
-    // Versions are ordered by receipt time, then id: a redelivered or delayed older
-    // upload never replaces a newer current one.
-    const order = `${version.receivedAt}#${version.submissionId}`;
-    try {
-      await this.db.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: {
-            pk: s(`P#${version.period}`),
-            sk: s(`C#${version.department}`),
-            submissionId: s(version.submissionId),
-            order: s(order),
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR #order <= :order',
-          ExpressionAttributeNames: { '#order': 'order' },
-          ExpressionAttributeValues: { ':order': s(order) },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException || (err as { name?: string }).name === 'ConditionalCheckFailedException') {
-        return false;
+    const key = { pk: s(`P#${version.period}`), sk: s(`C#${version.department}`) };
+    // read, decide per kind, write back only if nobody wrote in between; else again
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const out = await this.db.send(new GetItemCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
+      const rev = out.Item?.rev ? Number(out.Item.rev.N) : undefined;
+      const next = takeCurrent(readPointers(out.Item), version);
+      if (!next.changed) return next.kinds;
+      try {
+        await this.db.send(
+          new PutItemCommand({
+            TableName: this.table,
+            Item: { ...key, pointers: s(JSON.stringify(next.pointers)), rev: { N: String((rev ?? 0) + 1) } },
+            ConditionExpression: out.Item ? (rev === undefined ? 'attribute_not_exists(rev)' : 'rev = :rev') : 'attribute_not_exists(pk)',
+            ...(rev !== undefined ? { ExpressionAttributeValues: { ':rev': { N: String(rev) } } } : {}),
+          }),
+        );
+        return next.kinds;
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(200, 5 * 2 ** attempt) * Math.random()));
       }
-      throw err;
     }
+    throw new Error(`could not make ${version.submissionId} current: the pointers kept changing`);
   }
 
-  async currentVersions(period: string): Promise<SubmissionVersion[]> {
+  async currentVersions(period: string): Promise<CurrentVersion[]> {
     const items = await queryAll(this.db, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk',
@@ -165,18 +195,15 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
       ConsistentRead: true,
     });
     const versions = new Map<string, SubmissionVersion>();
-    const current: string[] = [];
+    const pointers: CurrentPointers[] = [];
     for (const item of items) {
       const sk = item.sk!.S!;
       if (sk.startsWith('V#')) {
         const v = JSON.parse(item.data!.S!) as SubmissionVersion;
         versions.set(v.submissionId, v);
-      } else if (sk.startsWith('C#')) current.push(item.submissionId!.S!);
+      } else if (sk.startsWith('C#')) pointers.push(readPointers(item));
     }
-    return current
-      .map((id) => versions.get(id))
-      .filter((v): v is SubmissionVersion => v !== undefined)
-      .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+    return currentFromPointers(pointers, versions);
   }
 
   async allVersions(period: string): Promise<SubmissionVersion[]> {
@@ -190,4 +217,18 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
       .map((item) => JSON.parse(item.data!.S!) as SubmissionVersion)
       .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
   }
+}
+
+function isConditionFailure(err: unknown): boolean {
+  return err instanceof ConditionalCheckFailedException || (err as { name?: string }).name === 'ConditionalCheckFailedException';
+}
+
+/** The pointers of a current item; an item written before per-kind currency names one version for every kind. */
+function readPointers(item: Record<string, AttributeValue> | undefined): CurrentPointers {
+  if (!item) return {};
+  if (item.pointers?.S) return JSON.parse(item.pointers.S) as CurrentPointers;
+  const submissionId = item.submissionId?.S;
+  const order = item.order?.S;
+  if (!submissionId || !order) return {};
+  return Object.fromEntries(RECORD_KINDS.map((k) => [k, { order, submissionId }]));
 }

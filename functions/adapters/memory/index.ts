@@ -1,5 +1,6 @@
 // In-memory implementations of every port, for unit tests of the use cases.
-import type { Alert, SheetKind, SubmissionVersion } from '../../core/model';
+import { type CurrentPointers, currentFromPointers, takeCurrent } from '../../core/currency';
+import type { Alert, RecordKind, SubmissionVersion } from '../../core/model';
 import type { AlertPublisher, AlertRepository, Clock, Logger, ObjectStore, SubmissionRepository } from '../../core/ports';
 
 export class MemoryObjectStore implements ObjectStore {
@@ -21,26 +22,30 @@ export class MemoryObjectStore implements ObjectStore {
 
 export class MemorySubmissionRepository implements SubmissionRepository {
   readonly versions = new Map<string, SubmissionVersion>();
-  readonly current = new Map<string, string>(); // period#dept → submissionId
+  readonly current = new Map<string, CurrentPointers>(); // period#dept → the current version per kind
   readonly records = new Map<string, unknown[]>(); // sid#kind#chunk → records
 
   async getVersion(period: string, department: string, submissionId: string) {
     const v = this.versions.get(submissionId);
     return v && v.period === period && v.department === department ? structuredClone(v) : undefined;
   }
-  async putRecords(submissionId: string, kind: Exclude<SheetKind, 'cover'>, chunk: number, records: unknown[]) {
+  async findVersion(submissionId: string) {
+    const v = this.versions.get(submissionId);
+    return v && structuredClone(v);
+  }
+  async putRecords(submissionId: string, kind: RecordKind, chunk: number, records: unknown[]) {
     this.records.set(`${submissionId}#${kind}#${String(chunk).padStart(6, '0')}`, structuredClone(records));
   }
-  async getRecords<T>(submissionId: string, kind: Exclude<SheetKind, 'cover'>): Promise<T[]> {
+  async getRecords<T>(submissionId: string, kind: RecordKind): Promise<T[]> {
     return [...this.records.entries()]
       .filter(([k]) => k.startsWith(`${submissionId}#${kind}#`))
       .sort(([a], [b]) => a.localeCompare(b))
       .flatMap(([, r]) => structuredClone(r) as T[]);
   }
   async recordCounts(submissionId: string) {
-    const counts: Partial<Record<Exclude<SheetKind, 'cover'>, number>> = {};
+    const counts: Partial<Record<RecordKind, number>> = {};
     for (const [k, r] of this.records) {
-      const [sid, kind] = k.split('#') as [string, Exclude<SheetKind, 'cover'>];
+      const [sid, kind] = k.split('#') as [string, RecordKind];
       if (sid === submissionId) counts[kind] = (counts[kind] ?? 0) + r.length;
     }
     return counts;
@@ -52,18 +57,15 @@ export class MemorySubmissionRepository implements SubmissionRepository {
     this.versions.set(version.submissionId, structuredClone(version));
   }
   async makeCurrent(version: SubmissionVersion) {
+    if (version.status !== 'accepted') throw new Error(`only an accepted version can be current: ${version.submissionId}`);
     const key = `${version.period}#${version.department}`;
-    const cur = this.current.get(key);
-    const order = (v: SubmissionVersion) => `${v.receivedAt}#${v.submissionId}`;
-    if (cur && order(this.versions.get(cur)!) > order(version)) return false;
-    this.current.set(key, version.submissionId);
-    return true;
+    const { pointers, kinds } = takeCurrent(this.current.get(key) ?? {}, version);
+    this.current.set(key, pointers);
+    return kinds;
   }
   async currentVersions(period: string) {
-    return [...this.current.entries()]
-      .filter(([k]) => k.startsWith(`${period}#`))
-      .map(([, id]) => structuredClone(this.versions.get(id)!))
-      .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+    const pointers = [...this.current.entries()].filter(([k]) => k.startsWith(`${period}#`)).map(([, p]) => p);
+    return structuredClone(currentFromPointers(pointers, this.versions));
   }
   async allVersions(period: string) {
     return [...this.versions.values()]

@@ -1,7 +1,7 @@
 // Wording of alert messages: Chinese first, English second, naming the
 // indicator, the value with its unit, the target and (for paced kinds) the pace.
 import { DEPARTMENTS } from '../catalog';
-import type { CertificationType, IndicatorStatus, IndicatorUnit, Lang } from '../model';
+import type { CertificationType, IndicatorUnit, Lang } from '../model';
 import { toQuarter } from '../periods';
 import { round2 } from '../numbers';
 

@@ -1,8 +1,10 @@
 // Target evaluation (PRODUCT §6): one status per indicator and period, from the
 // current accepted version of every department and the certificate ledger.
 // Pure: takes the facts, returns the result; nothing here reads a store or a clock.
+import { currentForKind } from '../currency';
 import { ledgerAsOf, countedCertificates } from '../ledger';
 import type {
+  CurrentVersion,
   EvaluationResult,
   IndicatorDef,
   IndicatorEvaluation,
@@ -18,10 +20,14 @@ import { comparePeriods, normalizePeriod, periodsBetween, quarterIndex, toQuarte
 import { paceAt, pacedStatus, thresholdStatus, type PaceAnchor } from './pace';
 import { rate, round2 } from '../numbers';
 
-/** The CURRENT accepted version of each department for one period. */
+/**
+ * The current accepted versions of one period: with currentFor, each is read
+ * only for the sheet kinds it is current for (a CSV upload replaces one kind);
+ * a plain version counts for every kind it replaces.
+ */
 export interface PeriodFacts {
   period: string;
-  versions: SubmissionVersion[];
+  versions: (SubmissionVersion | CurrentVersion)[];
 }
 
 export interface EvaluationInput {
@@ -38,6 +44,8 @@ export interface EvaluationInput {
 interface Observation {
   /** flows: the quarter's amount; qualitative: the rating text; others: the level or rate */
   value: number | string | null;
+  /** a rate's counts (or floor areas), so that a year can be pooled */
+  counts?: { part: number; whole: number };
   sources: string[];
   notes: Lang[];
 }
@@ -94,23 +102,22 @@ function canonicalPeriod(text: string): string {
 // ---------------------------------------------------------------------------
 // Facts
 
-/** Accepted versions by period, one per department (the latest received if a caller passes several). */
+/** Accepted versions by period (which kind each counts for is decided per use: currentForKind). */
 function indexFacts(facts: PeriodFacts[] | undefined, upTo: string): Map<string, SubmissionVersion[]> {
-  const byPeriod = new Map<string, Map<string, SubmissionVersion>>();
+  const byPeriod = new Map<string, SubmissionVersion[]>();
   for (const f of Array.isArray(facts) ? facts : []) {
     const period = f && typeof f.period === 'string' ? normalizePeriod(f.period) : undefined;
     if (!period || comparePeriods(period, upTo) > 0) continue;
-    let byDepartment = byPeriod.get(period);
-    if (!byDepartment) byPeriod.set(period, (byDepartment = new Map()));
+    let list = byPeriod.get(period);
+    if (!list) byPeriod.set(period, (list = []));
     for (const v of Array.isArray(f.versions) ? f.versions : []) {
       if (!v || v.status !== 'accepted' || typeof v.department !== 'string') continue;
       // a version filed under the wrong period must not leak into this one
       if (typeof v.period === 'string' && normalizePeriod(v.period) !== period) continue;
-      const seen = byDepartment.get(v.department);
-      if (!seen || String(v.receivedAt ?? '') > String(seen.receivedAt ?? '')) byDepartment.set(v.department, v);
+      list.push(v);
     }
   }
-  return new Map([...byPeriod].map(([p, m]) => [p, [...m.values()]]));
+  return byPeriod;
 }
 
 /** Drops rows the ledger helpers cannot read (bad period, no certificate number) instead of throwing on them. */
@@ -135,7 +142,8 @@ interface Reported {
 }
 
 /** The owner's report, else a delegate's; with `anyone`, else any department's (derived-rate fallback, §6). */
-function reportedRecord(def: IndicatorDef, versions: SubmissionVersion[], anyone: boolean): Reported | undefined {
+function reportedRecord(def: IndicatorDef, all: SubmissionVersion[], anyone: boolean): Reported | undefined {
+  const versions = currentForKind(all, 'indicators');
   const pick = (v: SubmissionVersion | undefined): Reported | undefined => {
     const indicators = v?.aggregates?.indicators;
     if (!v || !indicators || !Object.hasOwn(indicators, def.code)) return undefined;
@@ -168,7 +176,10 @@ function fromReport(def: IndicatorDef, found: Reported | undefined): Observation
   if (!found) return { value: null, sources: [], notes: [] };
   const value = numeric(found.record.value);
   if (value === undefined) return { value: null, sources: [], notes: [notANumberNote(def, found)] };
-  return { value, sources: [found.submissionId], notes: [] };
+  const { numerator, denominator } = found.record;
+  const counts =
+    def.unit === '%' && typeof numerator === 'number' && typeof denominator === 'number' && denominator > 0 ? { part: numerator, whole: denominator } : undefined;
+  return { value, ...(counts ? { counts } : {}), sources: [found.submissionId], notes: [] };
 }
 
 function count(x: unknown): number {
@@ -178,13 +189,14 @@ function count(x: unknown): number {
 /** A rate over every department's rows; without rows, a value reported on 指标 by any department. */
 function derivedRate(
   def: IndicatorDef,
-  versions: SubmissionVersion[],
+  all: SubmissionVersion[],
+  kind: 'inspections' | 'acceptances',
   measure: (v: SubmissionVersion) => { part: number; whole: number },
 ): Observation {
   let part = 0;
   let whole = 0;
   const sources: string[] = [];
-  for (const v of versions) {
+  for (const v of currentForKind(all, kind)) {
     const m = measure(v);
     if (m.whole <= 0) continue;
     part += m.part;
@@ -192,8 +204,8 @@ function derivedRate(
     sources.push(v.submissionId);
   }
   const value = rate(part, whole);
-  if (value !== null) return { value, sources, notes: [] };
-  return fromReport(def, reportedRecord(def, versions, true));
+  if (value !== null) return { value, counts: { part, whole }, sources, notes: [] };
+  return fromReport(def, reportedRecord(def, all, true));
 }
 
 function observe(def: IndicatorDef, period: string, ctx: Context): Observation {
@@ -207,13 +219,13 @@ function observe(def: IndicatorDef, period: string, ctx: Context): Observation {
   switch (source.from) {
     case 'inspections': {
       const key = source.categories === 'building-material' ? 'buildingMaterial' : 'other';
-      return derivedRate(def, versions, (v) => {
+      return derivedRate(def, versions, 'inspections', (v) => {
         const agg = v.aggregates?.inspections?.[key];
         return { part: count(agg?.passed), whole: count(agg?.total) };
       });
     }
     case 'acceptances':
-      return derivedRate(def, versions, (v) => {
+      return derivedRate(def, versions, 'acceptances', (v) => {
         const agg = v.aggregates?.acceptances;
         return source.measure === 'green-share'
           ? { part: count(agg?.greenArea), whole: count(agg?.totalArea) }
@@ -280,7 +292,7 @@ function evaluateIndicator(def: IndicatorDef, ctx: Context): IndicatorEvaluation
   const value = current?.value ?? null;
   const series: SeriesPoint[] = points
     .filter((p) => p.inPlan)
-    .map((p) => ({ period: p.period, value: p.value, expected: p.expected, status: p.status }));
+    .map((p) => ({ period: p.period, value: p.value, quarter: quarterFigure(def, p), expected: p.expected, status: p.status }));
   return {
     code: def.code,
     name: def.name,
@@ -290,11 +302,13 @@ function evaluateIndicator(def: IndicatorDef, ctx: Context): IndicatorEvaluation
     owner: def.owner,
     status: current?.status ?? 'no_data',
     value,
+    quarter: current ? quarterFigure(def, current) : null,
+    cumulative: def.kind === 'flow' ? (typeof value === 'number' ? value : null) : null,
     target: def.target,
     baseline: def.kind === 'stock' && typeof def.baseline === 'number' ? def.baseline : null,
     expected: def.kind === 'threshold' || def.kind === 'qualitative' ? null : (current?.expected ?? null),
     previous: current?.previous ?? lastWithValue(points, period),
-    yearToDate: def.kind === 'flow' ? flowYearToDate(points, period) : value,
+    yearToDate: def.kind === 'flow' ? flowYearToDate(points, period) : def.kind === 'threshold' ? pooledYearToDate(points, period) : value,
     series,
     sources: current?.obs.sources ?? [],
     notes: current?.obs.notes ?? [],
@@ -370,6 +384,33 @@ function pacedPoints(def: IndicatorDef, ctx: Context, planPeriods: string[]): Po
     if (value !== null) previous = { period, value, status };
   }
   return points;
+}
+
+/** The quarter's own figure: a flow's amount (obs.value), the value otherwise. */
+function quarterFigure(def: IndicatorDef, p: Point): number | string | null {
+  if (def.kind !== 'flow') return p.value;
+  return typeof p.obs.value === 'number' ? p.obs.value : null;
+}
+
+/**
+ * A rate over the calendar year of `period`, up to it, pooled from the
+ * quarters' counts (all the year's 合格 checks over all its checks), never an
+ * average of rates nor a copy of the quarter's. Null when no quarter of the
+ * year has a value, or one has a value without counts (it cannot be pooled).
+ */
+function pooledYearToDate(points: Point[], period: string): number | null {
+  const year = toQuarter(period).year;
+  let part = 0;
+  let whole = 0;
+  let any = false;
+  for (const p of points) {
+    if (!p.inPlan || comparePeriods(p.period, period) > 0 || toQuarter(p.period).year !== year || p.value === null) continue;
+    if (!p.obs.counts) return null;
+    part += p.obs.counts.part;
+    whole += p.obs.counts.whole;
+    any = true;
+  }
+  return any ? rate(part, whole) : null;
 }
 
 /** A flow's amounts over the calendar year of `period`, up to it; null when none was reported that year. */

@@ -2,7 +2,8 @@
 // every sheet, row and cell once (streaming: memory stays flat), hands accepted
 // records to the sink in batches, and returns the report and the aggregates.
 // Never throws on bad input: every problem becomes an issue.
-import { resolveDepartment } from '../catalog';
+import { department as departmentOf, resolveDepartment } from '../catalog';
+import { RECORD_KINDS } from '../currency';
 import type {
   CoverInfo,
   Issue,
@@ -15,12 +16,13 @@ import type {
   ValidationOutcome,
   ValidationReport,
 } from '../model';
-import { localDate, normalizePeriod, periodStart } from '../periods';
-import type { SheetSpec } from '../sheet-specs';
+import { normalizePeriod } from '../periods';
+import { type SheetSpec, sheetSpec } from '../sheet-specs';
 import { type FileLimits, issues as fileIssues, WorkbookError } from '../workbook/guard';
 import { openWorkbook } from '../workbook/open';
 import type { ByteSource, Inflate } from '../workbook/zip';
 import { checkAcceptanceRow } from './acceptances';
+import { allowedKinds, isOpeningPeriod, periodIssue, sentKinds } from './admission';
 import { checkCertificationRow } from './certifications';
 import { checkCoverRow, newCoverState } from './cover';
 import { checkIndicatorRow, finishIndicators } from './indicators';
@@ -50,7 +52,12 @@ export interface CheckContext {
   limits?: FileLimits;
   maxIssues?: number; // default 1000; then one final TOO_MANY_ISSUES issue
   sink?: RecordSink; // accepted records, in batches, while streaming
-  ledger?: LedgerCertificate[]; // certificates already in the ledger: for STOCK_MISMATCH
+  /**
+   * The stored certificate ledger (every department, from the opening quarter
+   * on), for STOCK_MISMATCH and LEDGER_BELOW_BASELINE; absent when no store is
+   * at hand: those checks are skipped and the report's notes say so.
+   */
+  ledger?: LedgerCertificate[];
   /** id given to this submission's certificates in the ledger view used for STOCK_MISMATCH */
   submissionId?: string;
 }
@@ -95,6 +102,10 @@ export type ValidationContext = Omit<CheckContext, 'inflate'>;
 export async function validateWorkbook(workbook: RawWorkbook, ctx: ValidationContext): Promise<ValidationOutcome> {
   const run = new Run(ctx.plan, ctx.maxIssues ?? DEFAULT_MAX_ISSUES, ctx.sink);
   const given = resolveContext(run, ctx);
+  // a period no submission may be for is the one thing to say: nothing else is read
+  const refused = run.period && periodIssue(run.period.id, ctx.now, ctx.plan);
+  if (refused) return singleIssue(ctx, refused, run.department, run.period!.id);
+  run.replaces = workbook.format === 'csv' ? [] : [...RECORD_KINDS];
   const cover = newCoverState();
   let coverSeen = false;
   try {
@@ -105,6 +116,7 @@ export async function validateWorkbook(workbook: RawWorkbook, ctx: ValidationCon
       if (sheet.state !== 'visible') continue; // hidden and very hidden: ignored silently
       const spec = sheet.csvKind ? specOfKind(sheet.csvKind) : sheetSpecOf(run, sheet);
       if (!spec) continue;
+      if (sheet.csvKind && sheet.csvKind !== 'cover') run.replaces = [sheet.csvKind];
       const sr: SheetRun = {
         name: sheet.name,
         ordinal,
@@ -113,8 +125,10 @@ export async function validateWorkbook(workbook: RawWorkbook, ctx: ValidationCon
         summary: { name: sheet.name, kind: spec.kind, rows: 0, acceptedRows: 0 },
         cols: {},
         rowErrors: 0,
+        kindChecked: false,
       };
       run.sheets.push(sr);
+      if (!mayBeSent(run, sr)) continue; // not read: its rows are not this department's to send
       if (spec.kind === 'cover') {
         coverSeen = true;
         for await (const rows of sheet.rows) for (const row of rows) checkCoverRow(run, sr, row, cover, given);
@@ -154,6 +168,26 @@ function resolveContext(run: Run, ctx: ValidationContext): { department?: string
     }
   }
   return out;
+}
+
+/**
+ * Whether the department may send this sheet's kind; when the department is
+ * not known yet (a cover read later) the sheet is read and judged in finish.
+ */
+function mayBeSent(run: Run, sr: SheetRun): boolean {
+  if (sr.spec.kind === 'cover' || run.department === undefined) return true;
+  sr.kindChecked = true;
+  if (allowedKinds(run.department, run.period?.id, run.plan).includes(sr.spec.kind)) return true;
+  run.sheetIssue(sr, 'error', 'SHEET_NOT_ALLOWED', notSentBody(run));
+  sr.refused = true;
+  return false;
+}
+
+function notSentBody(run: Run) {
+  if (run.period && isOpeningPeriod(run.period.id, run.plan)) return say.openingLedgerOnly(run.period.id);
+  const d = departmentOf(run.department!);
+  const sends = sentKinds(run.plan, d.code).map((k) => ({ zh: sheetSpec(k).zh, en: sheetSpec(k).en }));
+  return say.sheetNotSent({ zh: d.name, en: d.nameEn }, sends);
 }
 
 function sheetSpecOf(run: Run, sheet: RawSheet): SheetSpec | undefined {
@@ -259,9 +293,14 @@ async function finish(
   cover: CoverInfo | undefined,
 ): Promise<ValidationOutcome> {
   const dataSheets = run.sheets.filter((s) => s.spec.kind !== 'cover');
+  const read = dataSheets.filter((s) => !s.refused); // a refused sheet says why on its own
   if (dataSheets.length === 0) run.fileIssue('error', 'NO_KNOWN_SHEET', say.noKnownSheet());
+  else if (read.length === 0) run.noData = true;
   // an untouched template uploaded by mistake must not replace the quarter's real data
-  else if (dataSheets.every((s) => s.summary.rows === 0)) run.fileIssue('error', 'NO_DATA', say.noData());
+  else if (read.every((s) => s.summary.rows === 0)) {
+    run.noData = true;
+    run.fileIssue('error', 'NO_DATA', say.noData());
+  }
 
   const missing = (['department', 'period'] as const).filter(
     (k) => !given.bad.has(k) && (k === 'department' ? !run.department : !run.period),
@@ -269,9 +308,9 @@ async function finish(
   if (missing.length > 0) run.fileIssue('error', 'MISSING_CONTEXT', say.missingContext([...missing]));
 
   if (run.period) {
-    const today = localDate(ctx.now);
-    const start = periodStart(run.period.id);
-    if (start > today) run.fileIssue('error', 'PERIOD_NOT_STARTED', say.periodNotStarted(run.period.id, start, today));
+    // a period from the cover no submission may be for: that alone is the answer
+    const refused = periodIssue(run.period.id, ctx.now, ctx.plan);
+    if (refused) return standsAlone(run, ctx, refused);
     // period rules of rows read before the cover gave the period
     for (const d of run.deferred) {
       applyPeriodRule(run, d.kind, d.sheet, d.row, d.col, d.iso, (severity) => {
@@ -283,7 +322,13 @@ async function finish(
     }
   }
 
-  await finishIndicators(run, { ledger: ctx.ledger ?? [], submissionId: ctx.submissionId ?? 'this-submission' });
+  // sheets read before the cover named the department
+  for (const sr of run.sheets) {
+    if (sr.kindChecked || !run.department || mayBeSent(run, sr)) continue;
+    sr.summary.acceptedRows = 0;
+  }
+
+  await finishIndicators(run, { ledger: ctx.ledger, submissionId: ctx.submissionId ?? 'this-submission' });
   await run.flush(true);
 
   run.aggregates.acceptances.greenArea = run.greenArea100 / 100;
@@ -299,8 +344,17 @@ async function finish(
     sheets: run.sheets.map((s) => s.summary),
     issues: run.finalIssues(),
     counts: { errors: run.errors, warnings: run.warnings },
+    replaces: run.errors > 0 ? [] : run.replaces,
+    ...(run.notes.length ? { notes: run.notes } : {}),
   };
   return { report, aggregates: run.aggregates, ...(cover ? { cover } : {}) };
+}
+
+/** A report whose one issue is a file-level one that makes every other moot (a period no submission may be for). */
+function standsAlone(run: Run, ctx: ValidationContext, issue: Issue): ValidationOutcome {
+  const outcome = singleIssue(ctx, issue, run.department, run.period?.id);
+  outcome.report.sheets = run.sheets.map((s) => ({ ...s.summary, acceptedRows: 0 }));
+  return outcome;
 }
 
 /** The issue for a failure while reading: the reader's own (WorkbookError), else FILE_CORRUPT. */
@@ -323,6 +377,7 @@ function singleIssue(ctx: ValidationContext, issue: Issue, department?: string, 
     sheets: [],
     issues: [issue],
     counts: { errors: issue.severity === 'error' ? 1 : 0, warnings: issue.severity === 'warning' ? 1 : 0 },
+    replaces: [],
   };
   return { report, aggregates: emptyAggregates() };
 }

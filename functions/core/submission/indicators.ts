@@ -2,9 +2,13 @@
 // checked as they stream; the rules that need other sheets (rates derived from
 // record rows, the certificate ledger) or the department from a cover read later
 // run in finishIndicators, which then hands the accepted rows to the sink.
-import { reportableBy } from '../catalog';
+import { buildingMaterialNames } from '../categories';
+import { department as departmentOf, openingPeriod, reportableBy } from '../catalog';
+import { missingIndicators } from '../completeness';
 import { countedCertificates } from '../ledger';
-import type { IndicatorDef, IndicatorRecord, LedgerCertificate, RawCell } from '../model';
+import type { IndicatorDef, IndicatorRecord, Lang, LedgerCertificate, RawCell } from '../model';
+import { periodEnd } from '../periods';
+import { isOpeningPeriod } from './admission';
 import { rate, round2 } from '../numbers';
 import { normalizeKey } from '../text';
 import { say } from './messages';
@@ -64,17 +68,16 @@ function ownedBy(def: IndicatorDef, department: string): boolean {
   return def.owner === department || (def.delegates?.includes(department) ?? false);
 }
 
-/** Fields that carry a report; the template prefills code, name and unit of every indicator. */
-const REPORT_FIELDS = ['value', 'numerator', 'denominator', 'note'];
+/** Fields that carry a value; the template prefills code, name and unit of every indicator. */
+const VALUE_FIELDS = ['value', 'numerator', 'denominator'];
 
 export function checkIndicatorRow(rc: RowCheck): void {
   const c = rc.sheet.cols;
   const run = rc.run;
-  // A template row the clerk left untouched (code, name, unit only) reports nothing:
-  // not an error, not a record; the indicator simply has no value this quarter.
-  if (REPORT_FIELDS.every((f) => isEmptyCell(rc.rawCell(c[f])))) return;
   const codeCol = c.code!;
   const codeCell = rc.cell(c.code, true);
+  // no value at all: nothing is reported, so ownership is moot (a blank row is warned about below)
+  const empty = VALUE_FIELDS.every((f) => isEmptyCell(rc.rawCell(c[f])));
   let def: IndicatorDef | undefined;
   let duplicate = false;
   let ownershipChecked = false;
@@ -91,7 +94,7 @@ export function checkIndicatorRow(rc: RowCheck): void {
         const f = run.describeFirst(first, rc.sheet);
         rc.issue(codeCol, 'DUPLICATE', say.duplicate({ zh: '指标代码', en: 'indicator code' }, f.row, f.sheet), codeCell);
       } else run.indicatorCodes.set(def.code, Run.firstRef(rc.sheet, rc.row));
-      if (run.department) {
+      if (run.department && !empty) {
         ownershipChecked = true;
         if (!ownedBy(def, run.department)) notOwned(run, rc.sheet, rc.row, codeCol, codeCell, run.department, (s) => {
           if (s === 'error') rc.hasError = true;
@@ -123,7 +126,13 @@ export function checkIndicatorRow(rc: RowCheck): void {
   const valueCol = c.value!;
   let value: number | string | undefined | null;
   let valueCell: RawCell | undefined | null;
-  if (!def) {
+  if (def && !duplicate && empty) {
+    // A prefilled row left without a value (the template writes code, name and
+    // unit): judged at the end, when it is known whether rows give the value.
+    // It is not a data row: a template sent untouched still holds no data.
+    run.blankIndicators.push({ def, sheet: rc.sheet, row: rc.row, col: valueCol });
+    return;
+  } else if (!def) {
     valueCell = rc.cell(c.value, false); // formula errors still reported; the value's type is unknown
   } else if (def.kind === 'qualitative' || def.unit === 'rating') {
     valueCell = rc.cell(c.value, true);
@@ -207,7 +216,8 @@ function notOwned(
 }
 
 export interface LedgerContext {
-  ledger: LedgerCertificate[];
+  /** the stored ledger; undefined when no store is at hand (the stock checks are then skipped, and said so) */
+  ledger: LedgerCertificate[] | undefined;
   submissionId: string;
 }
 
@@ -239,8 +249,13 @@ export async function finishIndicators(run: Run, ledger: LedgerContext): Promise
     if (typeof value === 'number' && (src.from === 'inspections' || src.from === 'acceptances') && trustworthy(src.from)) {
       let derived: { value: number | null; passed: string; total: string; what: { zh: string; en: string } } | undefined;
       if (src.from === 'inspections') {
-        const agg = src.categories === 'building-material' ? run.aggregates.inspections.buildingMaterial : run.aggregates.inspections.other;
-        derived = { value: rate(agg.passed, agg.total), passed: String(agg.passed), total: String(agg.total), what: { zh: '抽查明细', en: 'inspection rows' } };
+        const materials = src.categories === 'building-material';
+        const agg = materials ? run.aggregates.inspections.buildingMaterial : run.aggregates.inspections.other;
+        const names = buildingMaterialNames().join('、');
+        const what = materials
+          ? { zh: `抽查明细中产品类别为建筑材料（${names}）的行`, en: `inspection rows whose category is a building material (${names})` }
+          : { zh: `抽查明细中产品类别不属于建筑材料（${names}）的行`, en: `inspection rows whose category is not a building material (${names})` };
+        derived = { value: rate(agg.passed, agg.total), passed: String(agg.passed), total: String(agg.total), what };
       } else if (src.measure === 'pass-rate') {
         const agg = run.aggregates.acceptances;
         derived = { value: rate(agg.passed, agg.total), passed: String(agg.passed), total: String(agg.total), what: { zh: '竣工验收明细', en: 'acceptance rows' } };
@@ -258,8 +273,8 @@ export async function finishIndicators(run: Run, ledger: LedgerContext): Promise
         fail('error');
       }
     }
-    if (typeof value === 'number' && src.from === 'ledger' && run.department && run.period) {
-      ledgerRows ??= ledgerWithSubmission(run, ledger);
+    if (typeof value === 'number' && src.from === 'ledger' && run.department && run.period && ledger.ledger) {
+      ledgerRows ??= ledgerWithSubmission(run, ledger.ledger, ledger.submissionId);
       const counted = countedCertificates(ledgerRows, src.certificationType, run.period.id).length;
       if (Math.abs(value - counted) > 1e-9) {
         run.cellIssue(p.sheet, row, p.valueCol, 'warning', 'STOCK_MISMATCH', say.stockMismatch(value, counted), p.valueCell ?? value);
@@ -267,20 +282,108 @@ export async function finishIndicators(run: Run, ledger: LedgerContext): Promise
     }
   }
 
+  ledgerStocks(run, ledger);
+  blankIndicators(run);
+  contentCompleteness(run);
   const accepted = run.pendingIndicators.filter((p) => !p.hasError).map((p) => p.record);
   for (const r of accepted) run.aggregates.indicators[r.code] = r;
   await run.toSink('indicators', accepted);
 }
 
 /**
- * The ledger as it will stand once this submission is current: this version
- * replaces the department's earlier version for the same period, so those rows
- * are left out and this submission's certificates take their place.
+ * A ledger stock that counts below the plan's baseline (§5.4): most likely the
+ * opening ledger was never loaded, so the clerk is told what to add. Checked
+ * for each stock this submission touches — reported on 指标, or certificates of
+ * its type on 认证明细 — once the ledger stands as this submission makes it.
+ * Without a stored ledger at hand nothing can be counted: the report says so.
  */
-function ledgerWithSubmission(run: Run, ctx: LedgerContext): LedgerCertificate[] {
+function ledgerStocks(run: Run, ctx: LedgerContext): void {
+  if (!run.department || !run.period) return;
+  const period = run.period.id;
+  const touched = run.plan.indicators.filter(
+    (d) =>
+      d.source.from === 'ledger' &&
+      (run.pendingIndicators.some((p) => p.def === d) || run.ledgerCertificates.some((c) => d.source.from === 'ledger' && c.type === d.source.certificationType)),
+  );
+  if (touched.length === 0) return;
+  if (!ctx.ledger) {
+    run.notes.push(say.noStoredLedger());
+    return;
+  }
+  const rows = ledgerWithSubmission(run, ctx.ledger, ctx.submissionId);
+  const certSheet = run.sheets.find((s) => s.spec.kind === 'certifications');
+  for (const def of touched) {
+    if (def.source.from !== 'ledger' || typeof def.baseline !== 'number') continue;
+    const counted = countedCertificates(rows, def.source.certificationType, period).length;
+    if (counted >= def.baseline) continue;
+    const body = say.ledgerBelowBaseline(def.name, counted, periodEnd(period), def.baseline, run.plan.firstPeriod, openingPeriod(run.plan));
+    const reported = run.pendingIndicators.find((p) => p.def === def);
+    if (reported) run.cellIssue(reported.sheet, reported.record.src.row, reported.valueCol, 'warning', 'LEDGER_BELOW_BASELINE', body, reported.valueCell ?? counted);
+    else if (certSheet) run.sheetIssue(certSheet, 'warning', 'LEDGER_BELOW_BASELINE', body);
+    else run.fileIssue('warning', 'LEDGER_BELOW_BASELINE', body);
+  }
+}
+
+/**
+ * Prefilled 指标 rows left without a value: a warning at the 数值 cell when
+ * nothing else gives the indicator a value this quarter — a reported one
+ * always; a rate derived from rows when this upload carries none of them. A
+ * ledger stock is counted whatever the row says; another department's row
+ * without a value reports nothing.
+ */
+function blankIndicators(run: Run): void {
+  if (run.noData) return; // NO_DATA says it all
+  for (const b of run.blankIndicators) {
+    if (run.department && !ownedBy(b.def, run.department)) continue;
+    const src = b.def.source;
+    if (src.from === 'ledger') continue;
+    if (src.from === 'inspections' || src.from === 'acceptances') {
+      if (!run.replaces.includes(src.from)) continue; // the rows come with another upload
+      const rows =
+        src.from === 'inspections'
+          ? run.aggregates.inspections[src.categories === 'building-material' ? 'buildingMaterial' : 'other'].total
+          : run.aggregates.acceptances.total;
+      if (rows > 0) continue;
+    }
+    run.cellIssue(b.sheet, b.row, b.col, 'warning', 'VALUE_MISSING', say.valueMissing(b.def.name), null);
+    run.valueMissing.add(b.def.code);
+  }
+}
+
+/**
+ * Indicators the department owns that this upload leaves without data, when it
+ * replaces the department's 指标 (a workbook, or indicators.csv): one warning
+ * each, so a quarter's gap is never silent. Rows left blank were warned already.
+ */
+function contentCompleteness(run: Run): void {
+  if (run.noData || !run.department || !run.period || isOpeningPeriod(run.period.id, run.plan) || !run.replaces.includes('indicators')) return;
+  const inspections = run.aggregates.inspections;
+  const missing = missingIndicators(run.plan, run.department, {
+    reported: new Set(run.pendingIndicators.filter((p) => !p.hasError).map((p) => p.def.code)),
+    ...(run.replaces.includes('inspections') ? { inspections: { other: inspections.other.total, buildingMaterial: inspections.buildingMaterial.total } } : {}),
+    ...(run.replaces.includes('acceptances') ? { acceptances: run.aggregates.acceptances.total } : {}),
+  });
+  const sheet = run.sheets.find((s) => s.spec.kind === 'indicators');
+  const d = departmentOf(run.department);
+  for (const def of missing) {
+    if (run.valueMissing.has(def.code)) continue;
+    const body: Lang = say.indicatorMissing(def, { zh: d.name, en: d.nameEn }, run.period.id);
+    if (sheet) run.add({ severity: 'warning', code: 'INDICATOR_MISSING', sheet: sheet.name, value: def.code, message: { zh: `工作表「${sheet.name}」：${body.zh}`, en: `Sheet "${sheet.labels.en}": ${body.en}` } });
+    else run.add({ severity: 'warning', code: 'INDICATOR_MISSING', value: def.code, message: body });
+  }
+}
+
+/**
+ * The ledger as it will stand once this submission is current: when it carries
+ * 认证明细 it replaces the department's certificates of the same period, so
+ * those rows are left out and this submission's take their place.
+ */
+function ledgerWithSubmission(run: Run, ledger: LedgerCertificate[], submissionId: string): LedgerCertificate[] {
+  // an upload that carries no 认证明细 (indicators.csv) leaves the department's certificates as they are
+  if (!run.replaces.includes('certifications')) return ledger;
   const department = run.department!;
   const period = run.period!.id;
-  const rows = ctx.ledger.filter((c) => !(c.department === department && c.period === period));
-  for (const c of run.ledgerCertificates) rows.push({ ...c, department, period, submissionId: ctx.submissionId });
+  const rows = ledger.filter((c) => !(c.department === department && c.period === period));
+  for (const c of run.ledgerCertificates) rows.push({ ...c, department, period, submissionId });
   return rows;
 }

@@ -1,24 +1,11 @@
 // 抽查明细 / Inspections (PRODUCT §5.3): one spot-check batch per row.
+// Rows whose category is a building material (categories.ts) feed the
+// building-material pass rate; all others the manufacturing one.
+import { buildingMaterialNames, checksOnlyBuildingMaterials, isBuildingMaterial } from '../categories';
 import type { CheckLevel, CheckResult, InspectionRecord } from '../model';
-import { normalizeKey } from '../text';
 import { say } from './messages';
 import type { RowCheck } from './row-check';
 import { Run } from './run';
-
-/** Rows of this category feed the building-material pass rate; all others the manufacturing one. */
-const BUILDING_MATERIAL = new Set(['建筑材料', 'buildingmaterial', 'buildingmaterials']);
-
-export function isBuildingMaterial(category: string): boolean {
-  // categories repeat down a sheet: normalise each spelling once
-  let yes = seenCategories.get(category);
-  if (yes === undefined) {
-    yes = BUILDING_MATERIAL.has(normalizeKey(category));
-    if (seenCategories.size >= 10_000) seenCategories.clear();
-    seenCategories.set(category, yes);
-  }
-  return yes;
-}
-const seenCategories = new Map<string, boolean>();
 
 /** Batch ids compare like headers (case, width and spaces ignored); cellText already applied NFKC, SeenKeys folds ASCII case. */
 function batchKey(id: string): string {
@@ -58,8 +45,13 @@ export function checkInspectionRow(rc: RowCheck): void {
       rc.issue(c.batchId, 'DUPLICATE', say.duplicate({ zh: '批次编号', en: 'batch ID' }, f.row, f.sheet), batchId);
     }
   }
+  const material = typeof category === 'string' && isBuildingMaterial(category);
+  // a department whose checks feed only the building-material rate: another category is likely a slip
+  if (typeof category === 'string' && !material && run.department !== undefined && checksOnlyBuildingMaterials(run.plan, run.department)) {
+    rc.issue(c.category, 'CATEGORY_NOT_BUILDING_MATERIAL', say.notBuildingMaterial(buildingMaterialNames()), category, 'warning');
+  }
   if (!rc.end()) return;
-  const agg = isBuildingMaterial(category!) ? run.aggregates.inspections.buildingMaterial : run.aggregates.inspections.other;
+  const agg = material ? run.aggregates.inspections.buildingMaterial : run.aggregates.inspections.other;
   agg.total++;
   if (result === 'pass') agg.passed++;
   if (!run.sink) return;

@@ -1,6 +1,7 @@
 // Every user-visible sentence of validation, in one place so the wording stays
 // consistent: Chinese first, English second; each says what is wrong AND what to
 // enter instead. A message is a place ("抽查明细 D12「统一社会信用代码」") plus a body.
+import { DEPARTMENTS } from '../catalog';
 import type { Lang } from '../model';
 import type { CreditCodeProblem } from './credit-code';
 
@@ -29,6 +30,12 @@ export function placed(place: Place, body: Lang): Lang {
 }
 
 const list = (xs: string[]): string => xs.join(' / ');
+
+/** A department as the office names it: 区建设管理委 (construction). */
+function dept(code: string): Lang {
+  const d = DEPARTMENTS.find((x) => x.code === code);
+  return d ? { zh: `${d.name}（${code}）`, en: `${d.nameEn} (${code})` } : { zh: code, en: code };
+}
 const show = (v: unknown): string => {
   const s = String(v);
   return s.length > 60 ? `${s.slice(0, 57)}…` : s;
@@ -55,6 +62,18 @@ export const say = {
   periodNotStarted: (period: string, start: string, today: string): Lang => ({
     zh: `统计期 ${period} 尚未开始（${start} 开始，今天是 ${today}），请检查统计期，本季度及以前的数据才能报送`,
     en: `period ${period} has not started yet (it starts on ${start}; today is ${today}): check the period; only the current quarter or earlier can be submitted`,
+  }),
+  periodBeforePlan: (period: string, planName: string, first: string, opening: string): Lang => ({
+    zh: `统计期 ${period} 早于${planName}（${first} 起），不再受理；规划期开始前仍有效的证书请作为 ${opening} 的认证明细报送（开局台账）`,
+    en: `period ${period} lies before the plan (from ${first}) and is not accepted; certificates valid at the plan's start are reported once as ${opening} 认证明细 (the opening ledger)`,
+  }),
+  sheetNotSent: (department: Lang, sends: Lang[]): Lang => ({
+    zh: `${department.zh}不报送此类工作表，本表未读取；${sends.length ? `本部门报送的工作表为：${sends.map((s) => s.zh).join('、')}` : '本部门无需报送数据表'}`,
+    en: `${department.en} does not send this kind of sheet, so it was not read; ${sends.length ? `your department sends: ${sends.map((s) => s.en).join(', ')}` : 'your department sends no data sheets'}`,
+  }),
+  openingLedgerOnly: (opening: string): Lang => ({
+    zh: `${opening} 是开局台账季度，只接受认证明细（规划期开始时仍有效的证书），本表未读取；其他数据请报送到规划期内的季度`,
+    en: `${opening} is the opening-ledger quarter and takes 认证明细 (certificates valid at the plan's start) only; this sheet was not read: report other data for a quarter of the plan`,
   }),
   noKnownSheet: (): Lang => ({
     zh: '未找到可识别的工作表：工作表须命名为 封面、指标、抽查明细、认证明细 或 竣工验收，请使用本部门的报送模板',
@@ -182,6 +201,10 @@ export const say = {
     zh: `${what.zh}重复，与${firstSheet ? `工作表「${firstSheet}」` : ''}第${firstRow}行相同：每个${what.zh}只能出现一次，请删除或更正重复行`,
     en: `duplicate ${what.en}, the same as row ${firstRow}${firstSheet ? ` of sheet "${firstSheet}"` : ''}: each ${what.en} may appear once; delete or correct the repeat`,
   }),
+  notBuildingMaterial: (materials: string[]): Lang => ({
+    zh: `该产品类别不属于建筑材料，将计入制造业产品抽查合格率；本部门报送的是建筑材料抽查，请从下拉列表选择：${list(materials)}`,
+    en: `this category is not a building material and will count towards the manufacturing spot-check rate; your department reports building-material checks: choose one of ${list(materials)}`,
+  }),
   failedItemsMissing: (): Lang => ({
     zh: '检验结论为不合格时必须填写不合格项目，请填写不合格的检验项目',
     en: 'failed items are required when the result is fail: enter the items that failed',
@@ -207,8 +230,8 @@ export const say = {
     en: `not an indicator code of the plan: pick one from the list: ${list(codes)}`,
   }),
   indicatorNotOwned: (department: string, codes: string[]): Lang => ({
-    zh: `该指标不由本部门（${department}）报送，请删除该行${codes.length ? `，本部门可报送 ${list(codes)}` : ''}`,
-    en: `this indicator is not reported by ${department}: delete the row${codes.length ? `; you may report ${list(codes)}` : ''}`,
+    zh: `该指标不由${dept(department).zh}报送，请删除该行${codes.length ? `，本部门可报送 ${list(codes)}` : ''}`,
+    en: `this indicator is not reported by ${dept(department).en}: delete the row${codes.length ? `; you may report ${list(codes)}` : ''}`,
   }),
   nameMismatch: (expected: string): Lang => ({
     zh: `指标名称与代码不符，应为“${expected}”，请核对指标代码和名称`,
@@ -234,6 +257,22 @@ export const say = {
     zh: `填报值 ${value} 与本次报送${source.zh}计算出的 ${derived}（${passed}/${total}）相差超过 0.05 个百分点，请核对指标值或明细`,
     en: `reported ${value} differs from ${derived} (${passed}/${total}) computed from this submission’s ${source.en} by more than 0.05 points: check the value or the rows`,
   }),
+  valueMissing: (name: string): Lang => ({
+    zh: `「${name}」未填数值，本季度该指标将记为无数据；如有数据请填写数值（或分子和分母）后重新上传`,
+    en: `no value for "${name}": the indicator will have no data this quarter; enter the value (or numerator and denominator) and upload again`,
+  }),
+  indicatorMissing: (def: { code: string; name: string; nameEn: string }, department: Lang, period: string): Lang => ({
+    zh: `本次报送缺少${department.zh}负责的指标「${def.name}」（${def.code}），${period} 该指标将记为无数据；请补报`,
+    en: `this submission leaves out ${def.nameEn} (${def.code}), which ${department.en} reports: it will have no data for ${period}; add it`,
+  }),
+  noStoredLedger: (): Lang => ({
+    zh: '未连接已入库的数据（本地数据目录或已部署的系统），存量指标未与证书台账核对；入库时将核对',
+    en: 'no stored data at hand (a local data directory or a deployed stack): stock values were not checked against the certificate ledger; they will be when submitted',
+  }),
+  ledgerBelowBaseline: (name: string, counted: number, end: string, baseline: number, first: string, opening: string): Lang => ({
+    zh: `证书台账中截至 ${end} 计入「${name}」的有效证书为 ${counted} 个，低于规划基数 ${baseline}：规划期开始（${first}）前已获得且仍有效的证书须作为 ${opening} 的认证明细报送一次（开局台账），请补报`,
+    en: `the certificate ledger counts ${counted} valid certificates for ${name} at ${end}, below the plan's baseline of ${baseline}: certificates held before the plan began (${first}) and still valid are reported once as ${opening} 认证明细 (the opening ledger); add them`,
+  }),
   stockMismatch: (value: number, counted: number): Lang => ({
     zh: `填报值 ${value} 与证书台账统计数 ${counted} 不一致：将采用台账统计数 ${counted}；如有遗漏请在认证明细中补报证书`,
     en: `reported ${value} differs from the certificate ledger’s count ${counted}; the ledger’s count will be used. Report missing certificates on the Certifications sheet`,
@@ -245,8 +284,8 @@ export const say = {
   coverMismatch: (what: 'department' | 'period', cover: string, given: string): Lang =>
     what === 'department'
       ? {
-          zh: `封面填报单位“${show(cover)}”与报送单位 ${given} 不一致，请更正封面，或上传到本部门的目录`,
-          en: `the cover says department "${show(cover)}", but the submission is for ${given}: correct the cover or upload under your own department`,
+          zh: `封面填报单位“${show(cover)}”与报送单位${dept(given).zh}不一致，请更正封面，或上传到本部门的目录`,
+          en: `the cover says department "${show(cover)}", but the submission is for ${dept(given).en}: correct the cover or upload under your own department`,
         }
       : {
           zh: `封面统计期“${show(cover)}”与报送统计期 ${given} 不一致，请更正封面，或报送到对应季度`,

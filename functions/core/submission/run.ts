@@ -12,6 +12,7 @@ import type {
   Lang,
   Plan,
   RawCell,
+  RecordKind,
   RecordSink,
   SheetKind,
   SheetSummary,
@@ -37,6 +38,10 @@ export interface SheetRun {
   cols: Record<string, Column | undefined>;
   /** a data row of this sheet had an error: rates derived from it are not trustworthy */
   rowErrors: number;
+  /** whether the department may send this kind was decided (it may be known only once a cover is read) */
+  kindChecked: boolean;
+  /** the department does not send this kind: the sheet was not read (SHEET_NOT_ALLOWED) */
+  refused?: boolean;
 }
 
 export interface PeriodInfo {
@@ -94,6 +99,12 @@ export class Run {
 
   department?: string;
   period?: PeriodInfo;
+  /** the sheet kinds this upload replaces: every kind for a workbook, the CSV's own kind */
+  replaces: RecordKind[] = [];
+  /** no data sheet held a data row (NO_DATA): nothing is missing from what was never filled in */
+  noData = false;
+  /** what could not be checked, and why */
+  readonly notes: Lang[] = [];
 
   readonly sheets: SheetRun[] = [];
   readonly aggregates = emptyAggregates();
@@ -105,6 +116,10 @@ export class Run {
   readonly batchIds = new SeenKeys();
   readonly certificates = new Map<string, number>();
   readonly indicatorCodes = new Map<string, number>();
+  /** 指标 rows with a code and no value, judged once the other sheets are read */
+  readonly blankIndicators: { def: IndicatorDef; sheet: SheetRun; row: number; col: Column }[] = [];
+  /** indicator codes whose 指标 row was warned about as left without a value */
+  readonly valueMissing = new Set<string>();
   readonly pendingIndicators: PendingIndicator[] = [];
   /** this submission's certificates of the types the plan counts from the ledger */
   readonly ledgerCertificates: CertificationRecord[] = [];

@@ -18,7 +18,7 @@ import type {
   SeriesPoint,
 } from '../model';
 import { comparePeriods, normalizePeriod, quarterIndex } from '../periods';
-import type { DepartmentPeriodStatus, SubmissionState } from '../submission-status';
+import type { CurrentSource, DepartmentPeriodStatus, SubmissionState } from '../submission-status';
 import { type AlertSeverity, SEVERITY_ORDER, STATUS_ORDER, SUBMISSION_ORDER } from './labels';
 
 export interface DataQualityRow {
@@ -52,8 +52,15 @@ export interface SummaryIndicator {
   /** threshold only: at least ('gte') or exactly ('eq') the target; null for other kinds */
   comparison: 'gte' | 'eq' | null;
   baseline: number | null;
-  value: number | string | null; // this quarter
-  previous: { period: string; value: number | string; status: IndicatorStatus } | null; // last reported
+  /** the tracked value (the status is judged on it): a flow's total since the plan's start */
+  value: number | string | null;
+  /** 本季度: the quarter's own figure (a flow's amount for the quarter) */
+  quarter: number | string | null;
+  /** 累计: a flow's total since the plan's start; null for other kinds */
+  cumulative: number | null;
+  /** last reported: its tracked value and its quarter's own figure */
+  previous: { period: string; value: number | string; quarter: number | string | null; status: IndicatorStatus } | null;
+  /** 年度累计: a rate pooled from the year's counts, a flow's year sum, a stock or level's level */
   yearToDate: number | string | null;
   expected: number | null; // pace at this quarter (paced kinds)
   status: IndicatorStatus;
@@ -71,6 +78,10 @@ export interface SummarySubmission {
   firstAcceptedAt: string | null;
   versions: number;
   rejectedVersions: number;
+  /** per sheet kind, the upload the department's current data of that kind comes from */
+  current: CurrentSource[];
+  /** indicators it owns that its current data leaves without a value; non-empty: 不完整 / incomplete */
+  missing: string[];
 }
 
 export interface SummaryAlert extends Alert {
@@ -131,6 +142,7 @@ function cleanSeries(series: SeriesPoint[] | undefined, period: string): SeriesP
     byPeriod.set(canonical, {
       period: canonical,
       value: numOrText(p.value),
+      quarter: numOrText(p.quarter),
       expected: finite(p.expected),
       status: p.status,
     });
@@ -148,9 +160,16 @@ function summaryIndicator(
   const def = plan.indicators.find((i) => i.code === code);
   const owner = e?.owner ?? def?.owner ?? '';
   const kind = e?.kind ?? def?.kind ?? 'threshold';
+  const series = cleanSeries(e?.series, period);
+  const previousPeriod = e?.previous ? normalizePeriod(e.previous.period) : undefined;
   const previous =
-    e?.previous && normalizePeriod(e.previous.period) && numOrText(e.previous.value) !== null
-      ? { period: normalizePeriod(e.previous.period)!, value: numOrText(e.previous.value)!, status: e.previous.status }
+    e?.previous && previousPeriod && numOrText(e.previous.value) !== null
+      ? {
+          period: previousPeriod,
+          value: numOrText(e.previous.value)!,
+          quarter: series.find((p) => p.period === previousPeriod)?.quarter ?? (kind === 'flow' ? null : numOrText(e.previous.value)),
+          status: e.previous.status,
+        }
       : null;
   return {
     code,
@@ -163,11 +182,13 @@ function summaryIndicator(
     comparison: kind === 'threshold' ? (def?.comparison ?? 'gte') : null,
     baseline: finite(e ? e.baseline : (def?.baseline ?? null)),
     value: numOrText(e?.value),
+    quarter: numOrText(e ? (e.quarter ?? (kind === 'flow' ? null : e.value)) : null),
+    cumulative: kind === 'flow' ? finite(e?.cumulative ?? (typeof e?.value === 'number' ? e.value : null)) : null,
     previous,
     yearToDate: numOrText(e?.yearToDate),
     expected: finite(e?.expected),
     status: e?.status ?? 'no_data',
-    series: cleanSeries(e?.series, period),
+    series,
     sources: e?.sources ?? [],
     notes: e ? (e.notes ?? []) : [NOT_EVALUATED],
   };
@@ -228,6 +249,8 @@ export function buildSummary(input: SummaryInput): Summary {
       firstAcceptedAt: s.firstAcceptedAt ?? null,
       versions: nonNegativeInt(s.versions),
       rejectedVersions: nonNegativeInt(s.rejectedVersions),
+      current: (s.current ?? []).map((c) => ({ kind: c.kind, submissionId: c.submissionId, fileName: c.fileName, receivedAt: c.receivedAt })),
+      missing: [...(s.missing ?? [])],
     }))
     .sort((a, b) => deptRank(a.department) - deptRank(b.department) || a.department.localeCompare(b.department));
 

@@ -97,9 +97,4 @@ export function displayWidth(text: string): number {
   return w;
 }
 
-/** An ISO date-time as the office reads it: Shanghai time, `yyyy-mm-dd hh:mm`. Bad input comes back unchanged. */
-export function localDateTime(iso: string): string {
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
-  return new Date(t + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
+

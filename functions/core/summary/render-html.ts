@@ -3,7 +3,8 @@
 // tables of the xlsx and a trend chart per indicator (see chart.ts for the
 // chart's markup contract; the qualitative indicator gets a rating table).
 import type { Summary, SummaryIndicator } from './build';
-import { displayNumber, localDateTime } from './cells';
+import { localDateTime } from '../periods';
+import { displayNumber } from './cells';
 import { STATUS_COLOR, statusSymbol, trendChart } from './chart';
 import { escapeHtml as esc } from './html-escape';
 import { ALERT_TYPE_LABEL, KIND_LABEL, SEVERITY_LABEL, SEVERITY_ORDER, STATUS_LABEL, STATUS_ORDER, SUBMISSION_LABEL, SUBMISSION_ORDER } from './labels';
@@ -34,6 +35,8 @@ table.data th, table.data td { border: 1px solid var(--line); padding: 4px 7px; 
 table.data td.wrap { white-space: normal; min-width: 12em; }
 #overview td:nth-child(1) { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 11px; white-space: normal; word-break: break-all; max-width: 15em; }
 #overview td:nth-child(2) { white-space: normal; min-width: 13em; }
+#overview td:not(.num):not(:last-child) { white-space: normal; }
+#overview th, #overview td { padding: 4px 5px; }
 table.data th { background: #e8eef7; font-weight: bold; text-align: center; white-space: normal; }
 table.data tbody tr:nth-child(even) td:not([class*="tone-"]) { background: #f8f9fb; }
 table.data td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -123,10 +126,11 @@ function show(v: number | string | null, unit: SummaryIndicator['unit']): string
 
 function chartFigure(s: Summary, i: SummaryIndicator): string {
   const facts = [
-    `本季度 ${show(i.value, i.unit)}`,
+    `本季度 ${show(i.quarter, i.unit)}`,
+    ...(i.kind === 'flow' ? [`累计 ${show(i.cumulative, i.unit)}`] : []),
     i.kind === 'threshold' ? `${i.comparison === 'eq' ? '目标 =' : '底线 ≥'}${show(i.target, i.unit)}` : `${i.kind === 'qualitative' ? '目标' : '规划目标'} ${show(i.target, i.unit)}`,
     ...(i.expected !== null ? [`进度 ${show(i.expected, i.unit)}`] : []),
-    ...(i.kind === 'flow' && i.yearToDate !== null ? [`年度累计 ${show(i.yearToDate, i.unit)}`] : []),
+    ...((i.kind === 'flow' || i.kind === 'threshold') && i.yearToDate !== null ? [`年度累计 ${show(i.yearToDate, i.unit)}`] : []),
     `${KIND_LABEL[i.kind]?.zh ?? i.kind} · ${i.ownerName.zh}`,
   ];
   let body: string;

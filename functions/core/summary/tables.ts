@@ -1,15 +1,16 @@
 // The summary's tables as rows of typed cells. The xlsx sheets, the csv and the
 // html tables are all drawn from these, so a column means the same in each.
 import type { IndicatorStatus, IndicatorUnit } from '../model';
+import { sheetSpec } from '../sheet-specs';
 import type { Summary, SummaryIndicator } from './build';
-import { type CellFormat, localDateTime, numberFormatFor, round2 } from './cells';
+import { localDateTime } from '../periods';
+import { type CellFormat, numberFormatFor, round2 } from './cells';
 import {
   ALERT_TYPE_LABEL,
   ISSUE_SEVERITY_LABEL,
   KIND_LABEL,
   SEVERITY_LABEL,
   STATUS_LABEL,
-  SUBMISSION_LABEL,
   SUBMISSION_ORDER,
   issueLabel,
 } from './labels';
@@ -85,6 +86,7 @@ export const OVERVIEW_HEADERS = [
   '目标',
   '基线',
   '本季度',
+  '累计',
   '上季度',
   '上季度统计期',
   '年度累计',
@@ -107,8 +109,9 @@ export function overviewTable(s: Summary): Table {
       text(i.ownerName.zh),
       valueCell(i.target, i.unit),
       valueCell(i.baseline, i.unit),
-      valueCell(i.value, i.unit),
-      valueCell(i.previous?.value, i.unit),
+      valueCell(i.quarter, i.unit),
+      valueCell(i.cumulative, i.unit),
+      valueCell(i.previous?.quarter, i.unit),
       text(i.previous?.period),
       valueCell(i.yearToDate, i.unit),
       valueCell(i.expected, i.unit),
@@ -117,12 +120,32 @@ export function overviewTable(s: Summary): Table {
   };
 }
 
-export const SUBMISSION_HEADERS = ['部门', '部门代码', '负责指标', '按时', '逾期', '未报送', '待报送', '首次受理时间', '版本数', '被退回版本数'] as const;
+export const SUBMISSION_HEADERS = ['部门', '部门代码', '负责指标', '按时', '逾期', '未报送', '待报送', '首次受理时间', '版本数', '被退回版本数', '完整性', '当前数据来源'] as const;
+
+/**
+ * Which upload each sheet kind's current data comes from, kinds from the same
+ * upload together: "指标 ← indicators.csv（…）；抽查明细、认证明细 ← q1.xlsx（…）".
+ */
+function sourcesText(d: Summary['submissions'][number]): string | null {
+  if (d.current.length === 0) return null;
+  const byUpload = new Map<string, Summary['submissions'][number]['current']>();
+  for (const c of d.current) byUpload.set(c.submissionId, [...(byUpload.get(c.submissionId) ?? []), c]);
+  return [...byUpload.values()]
+    .map((cs) => `${cs.map((c) => sheetSpec(c.kind).zh).join('、')} ← ${cs[0]!.fileName}（${localDateTime(cs[0]!.receivedAt)}）`)
+    .join('；');
+}
+
+function completeness(d: Summary['submissions'][number], names: Map<string, string>): Cell {
+  if (d.current.length === 0) return text(null);
+  if (d.missing.length === 0) return text('完整', 'good');
+  return text(`不完整：缺 ${d.missing.map((c) => names.get(c) ?? c).join('、')}`, 'warn');
+}
 
 const STATE_TONE = { on_time: 'good', late: 'warn', missing: 'bad', pending: 'muted' } as const;
 
 /** One column per state (按时/逾期/未报送/待报送) with ✓ in the department's, and a 合计 row. */
 export function submissionsTable(s: Summary): Table {
+  const names = new Map(s.indicators.map((i) => [i.code, i.name.zh]));
   return {
     name: '报送情况',
     title: `${s.period} 各部门报送情况`,
@@ -136,6 +159,8 @@ export function submissionsTable(s: Summary): Table {
       text(d.firstAcceptedAt ? localDateTime(d.firstAcceptedAt) : null),
       count(d.versions),
       count(d.rejectedVersions),
+      completeness(d, names),
+      text(sourcesText(d)),
     ]),
     footer: [
       text('合计'),
@@ -145,6 +170,8 @@ export function submissionsTable(s: Summary): Table {
       text(null),
       count(s.submissions.reduce((n, d) => n + d.versions, 0)),
       count(s.submissions.reduce((n, d) => n + d.rejectedVersions, 0)),
+      text(null),
+      text(null),
     ],
   };
 }

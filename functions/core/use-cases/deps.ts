@@ -4,6 +4,7 @@ import type { PeriodOffsets } from '../periods';
 import type { AlertPublisher, AlertRepository, Clock, Logger, ObjectStore, SubmissionRepository } from '../ports';
 import type { FileLimits } from '../workbook/guard';
 import type { Inflate } from '../workbook/zip';
+import type { Deflate } from '../workbook/zip-writer';
 
 export interface PipelineDeps {
   plan: Plan;
@@ -12,6 +13,8 @@ export interface PipelineDeps {
   limits?: FileLimits;
   /** raw DEFLATE for reading workbooks (node:zlib on Lambda and locally) */
   inflate: Inflate;
+  /** raw DEFLATE for writing the annotated copy */
+  deflate: Deflate;
   submissions: SubmissionRepository;
   alerts: AlertRepository;
   /** the submissions bucket (raw uploads) */

@@ -2,9 +2,10 @@
 import { evaluationAlerts } from '../alerts/alerts';
 import { evaluatePeriod, type PeriodFacts } from '../evaluation/evaluate';
 import type { Alert, EvaluationResult } from '../model';
-import { comparePeriods, periodsBetween } from '../periods';
+import { periodsBetween } from '../periods';
 import type { PipelineDeps } from './deps';
-import { LEDGER_START, currentVersionsBetween, earlier, ledgerRows } from './current';
+import { inPlan, openingPeriod } from '../catalog';
+import { currentVersionsBetween, ledgerRows } from './current';
 import { raiseAlerts } from './raise-alerts';
 
 export class PeriodOutsidePlanError extends Error {
@@ -14,13 +15,13 @@ export class PeriodOutsidePlanError extends Error {
 /** Loads what evaluation needs for `period` and computes every indicator's status. */
 export async function assessPeriod(deps: Pick<PipelineDeps, 'plan' | 'submissions'>, period: string): Promise<EvaluationResult> {
   const { plan } = deps;
-  if (comparePeriods(period, plan.firstPeriod) < 0 || comparePeriods(period, plan.lastPeriod) > 0) {
+  if (!inPlan(plan, period)) {
     throw new PeriodOutsidePlanError(
       `${period} 不在规划期内（${plan.firstPeriod}–${plan.lastPeriod}） / ${period} is outside the plan (${plan.firstPeriod}–${plan.lastPeriod})`,
     );
   }
   // one read of the current versions serves both the facts and the certificate ledger
-  const byPeriod = await currentVersionsBetween(deps.submissions, earlier(LEDGER_START, plan.firstPeriod), period);
+  const byPeriod = await currentVersionsBetween(deps.submissions, openingPeriod(plan), period);
   const facts: PeriodFacts[] = periodsBetween(plan.firstPeriod, period).map((p) => ({ period: p, versions: byPeriod.get(p)! }));
   const certificates = await ledgerRows(deps.submissions, [...byPeriod.values()].flat());
   return evaluatePeriod({ plan, period, facts, certificates });

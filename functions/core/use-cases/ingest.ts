@@ -4,20 +4,24 @@
 // version current, never a mix.
 import { createHash } from 'node:crypto';
 import { rejectionAlert } from '../alerts/alerts';
-import { resolveDepartment } from '../catalog';
+import { openingPeriod, resolveDepartment } from '../catalog';
+import { RECORD_KINDS } from '../currency';
 import type {
   AcceptanceRecord,
   CertificationRecord,
   InspectionRecord,
   Issue,
   IndicatorRecord,
+  Lang,
+  RecordKind,
   RecordSink,
-  SheetKind,
   SubmissionVersion,
+  ValidationOutcome,
   ValidationReport,
 } from '../model';
 import { normalizePeriod } from '../periods';
 import { checkSubmission } from '../submission/check';
+import { emptyAggregates } from '../submission/run';
 import { annotateWorkbook } from '../workbook/annotate';
 import type { PipelineDeps } from './deps';
 import { loadLedger } from './current';
@@ -32,6 +36,8 @@ export interface UploadedObject {
   sequencer?: string;
   size?: number;
   eventTime: string; // ISO; the receipt time of the submission
+  /** the notification's key could not be decoded (a broken % escape): `key` is as it came */
+  undecodable?: boolean;
 }
 
 export interface IngestResult {
@@ -39,21 +45,52 @@ export interface IngestResult {
   report: ValidationReport;
   /** the same object version had been ingested before: nothing changed */
   repeated: boolean;
-  /** the version is (still) the current one for its department and period */
+  /** the version is (still) current for some sheet kind of its department and period */
   current: boolean;
+  /** the sheet kinds it is current for (a later upload may hold the others) */
+  currentFor: RecordKind[];
 }
 
 export class NotASubmissionKeyError extends Error {
   override name = 'NotASubmissionKeyError';
 }
 
-/** `submissions/{department}/{period}/{file}` → its parts (department and period as written). */
-export function parseSubmissionKey(key: string): { department: string; period: string; fileName: string } {
+export interface SubmissionKey {
+  department: string;
+  period: string;
+  fileName: string;
+  /** the key is under submissions/ but not a submission's: why (department and period are then best guesses) */
+  problem?: Lang;
+}
+
+const KEY_FORM = 'submissions/{部门代码}/{统计期}/{文件名}';
+
+/**
+ * `submissions/{department}/{period}/{file}` → its parts (department and period
+ * as written). A key outside submissions/ throws NotASubmissionKeyError (it is
+ * not ours); one under it with another shape — an extra folder level, an empty
+ * or `.`/`..` segment — comes back with a problem: it is a submission that must
+ * be refused with a report, never ignored.
+ */
+export function parseSubmissionKey(key: string): SubmissionKey {
   const parts = key.split('/');
-  if (parts.length !== 4 || parts[0] !== 'submissions' || !parts[1] || !parts[2] || !parts[3]) {
-    throw new NotASubmissionKeyError(`not a submission key (submissions/{department}/{period}/{file}): ${key}`);
+  if (parts[0] !== 'submissions' || parts.length < 2) throw new NotASubmissionKeyError(`not a submission key (${KEY_FORM}): ${key}`);
+  const [, department = '', period = ''] = parts;
+  const fileName = parts.at(-1) ?? '';
+  const guess = { department: department || 'unknown', period: period || 'unknown', fileName: fileName || 'unknown' };
+  if (parts.some((p) => p === '.' || p === '..')) {
+    return { ...guess, problem: { zh: `上传路径含有“.”或“..”段，不是合法的报送路径（${KEY_FORM}）`, en: `the upload path has a "." or ".." segment; a submission goes to submissions/{department}/{period}/{file}` } };
   }
-  return { department: parts[1], period: parts[2], fileName: parts[3] };
+  if (parts.length !== 4 || parts.some((p) => p === '')) {
+    return {
+      ...guess,
+      problem: {
+        zh: `上传路径“${key}”的层级不对：报送文件须直接放在 ${KEY_FORM} 下，不能多建或少建文件夹`,
+        en: `the upload path "${key}" has the wrong number of folders: put the file directly under submissions/{department}/{period}/`,
+      },
+    };
+  }
+  return { department, period, fileName };
 }
 
 /** A stable id for one uploaded object version, sortable by receipt time. */
@@ -67,10 +104,6 @@ export function submissionIdOf(object: UploadedObject): string {
 function reportBase(department: string, period: string, submissionId: string): string {
   return `reports/${department}/${period}/${submissionId}`;
 }
-
-type RecordKind = Exclude<SheetKind, 'cover'>;
-
-const RECORD_KINDS: RecordKind[] = ['indicators', 'inspections', 'certifications', 'acceptances'];
 
 /** Buffers accepted records and writes them in chunks as validation streams; counts what it was given. */
 class ChunkingSink implements RecordSink {
@@ -139,8 +172,25 @@ function countIssues(issues: Issue[]): Record<string, number> {
   return counts;
 }
 
+/** A rejection with one file-level issue, for an upload that cannot be read at all. */
+function refused(fileName: string, now: string, message: Lang): ValidationOutcome {
+  const issue: Issue = { severity: 'error', code: 'BAD_KEY', message };
+  return {
+    report: { status: 'rejected', file: fileName, receivedAt: now, sheets: [], issues: [issue], counts: { errors: 1, warnings: 0 }, replaces: [] },
+    aggregates: emptyAggregates(),
+  };
+}
+
 export async function ingestSubmission(deps: PipelineDeps, object: UploadedObject): Promise<IngestResult> {
-  const parsed = parseSubmissionKey(object.key);
+  const parsed = object.undecodable
+    ? {
+        ...parseSubmissionKey(object.key),
+        problem: {
+          zh: `上传路径“${object.key}”含有无法解码的 % 转义，请把文件改用不含 % 的文件名重新上传`,
+          en: `the upload path "${object.key}" has a broken % escape; rename the file without % and upload it again`,
+        },
+      }
+    : parseSubmissionKey(object.key);
   const department = resolveDepartment(parsed.department)?.code ?? parsed.department;
   const period = normalizePeriod(parsed.period) ?? parsed.period;
   const submissionId = submissionIdOf(object);
@@ -149,38 +199,41 @@ export async function ingestSubmission(deps: PipelineDeps, object: UploadedObjec
   const seen = await deps.submissions.getVersion(period, department, submissionId);
   if (seen) {
     // A redelivered event: finish what an interrupted run may have left (making it current), change nothing else.
-    const current = seen.status === 'accepted' ? await deps.submissions.makeCurrent(seen) : false;
+    const currentFor = seen.status === 'accepted' ? await deps.submissions.makeCurrent(seen) : [];
     const stored = await deps.reports.get(seen.reportKey);
     const report = stored ? (JSON.parse(new TextDecoder().decode(stored)) as ValidationReport) : undefined;
     deps.logger.info('submission already ingested', log);
-    if (report) return { version: seen, report, repeated: true, current };
+    if (report) return { version: seen, report, repeated: true, current: currentFor.length > 0, currentFor };
   }
 
-  const bytes = await deps.uploads.get(object.key, object.versionId);
-  if (!bytes) throw new Error(`uploaded object not found: ${object.bucket}/${object.key}`);
+  // a key that is no submission's is refused without reading the file (it may not even be fetchable)
+  const bytes = parsed.problem ? undefined : await deps.uploads.get(object.key, object.versionId);
+  if (!bytes && !parsed.problem) throw new Error(`uploaded object not found: ${object.bucket}/${object.key}`);
 
   const base = reportBase(department, period, submissionId);
   const sink = new ChunkingSink(
     (kind, chunk, records) => deps.submissions.putRecords(submissionId, kind, chunk, records),
     () => deps.submissions.deleteRecords(submissionId),
   );
-  const ledger = normalizePeriod(parsed.period) ? await loadLedger(deps.submissions, period, { department, period }) : [];
-  const outcome = await checkSubmission(bytes, {
-    fileName: parsed.fileName,
-    inflate: deps.inflate,
-    department: parsed.department,
-    period: parsed.period,
-    now: new Date(object.eventTime),
-    plan: deps.plan,
-    limits: deps.limits,
-    sink,
-    ledger,
-  });
+  const outcome = bytes
+    ? await checkSubmission(bytes, {
+        fileName: parsed.fileName,
+        inflate: deps.inflate,
+        department: parsed.department,
+        period: parsed.period,
+        now: new Date(object.eventTime),
+        plan: deps.plan,
+        limits: deps.limits,
+        sink,
+        // the stored ledger, for the stock checks (validation leaves out what this upload replaces)
+        ledger: normalizePeriod(parsed.period) ? await loadLedger(deps.submissions, openingPeriod(deps.plan), period) : undefined,
+      })
+    : refused(parsed.fileName, object.eventTime, parsed.problem!);
   const accepted = outcome.report.status === 'accepted';
   if (accepted) {
     await sink.flush();
     await verifyStored(deps, submissionId, outcome.report, sink.given);
-  }
+  } else await deps.submissions.deleteRecords(submissionId); // what validation streamed before the first error
 
   const report: ValidationReport = { ...outcome.report, department, period, file: object.key, submissionId, receivedAt: object.eventTime };
   const version: SubmissionVersion = {
@@ -198,28 +251,30 @@ export async function ingestSubmission(deps: PipelineDeps, object: UploadedObjec
     issueCounts: countIssues(report.issues),
     errors: report.counts.errors,
     warnings: report.counts.warnings,
+    replaces: report.replaces ?? [...RECORD_KINDS],
   };
 
   // An unversioned store (the local s3rver) would lose the raw file on a re-upload
   // under the same name: keep a copy beside the report.
-  if (!object.versionId) await deps.reports.put(`${base}.original${extension(parsed.fileName)}`, bytes, 'application/octet-stream');
-  await deps.reports.put(version.reportKey, JSON.stringify(report, null, 2), 'application/json; charset=utf-8');
+  if (!object.versionId && bytes) await deps.reports.put(`${base}.original${extension(parsed.fileName)}`, bytes, 'application/octet-stream');
   if (version.annotatedKey) {
-    const isWorkbook = /\.xlsx$/i.test(parsed.fileName) && !report.issues.some((i) => i.code.startsWith('FILE_'));
-    const annotated = await annotateWorkbook(isWorkbook ? bytes : undefined, report.issues);
-    await deps.reports.put(version.annotatedKey, annotated, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const isWorkbook = /\.xlsx$/i.test(parsed.fileName);
+    const annotated = await annotateWorkbook(isWorkbook ? bytes : undefined, report.issues, { inflate: deps.inflate, deflate: deps.deflate, limits: deps.limits });
+    await deps.reports.put(version.annotatedKey, annotated.bytes, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    report.annotated = { key: version.annotatedKey, form: annotated.form, ...(annotated.reason ? { reason: annotated.reason } : {}) };
   }
+  await deps.reports.put(version.reportKey, JSON.stringify(report, null, 2), 'application/json; charset=utf-8');
   await deps.submissions.saveVersion(version);
 
-  let current = false;
+  let currentFor: RecordKind[] = [];
   if (accepted) {
-    current = await deps.submissions.makeCurrent(version);
-    deps.logger.info(current ? 'submission accepted and current' : 'submission accepted; a later version is current', log);
+    currentFor = await deps.submissions.makeCurrent(version);
+    deps.logger.info(currentFor.length ? 'submission accepted and current' : 'submission accepted; a later version is current', { ...log, currentFor });
   } else {
     deps.logger.info('submission rejected', { ...log, errors: version.errors });
     await raiseAlerts(deps, [rejectionAlert(version, deps.clock.now().toISOString())]);
   }
-  return { version, report, repeated: false, current };
+  return { version, report, repeated: false, current: currentFor.length > 0, currentFor };
 }
 
 function extension(fileName: string): string {

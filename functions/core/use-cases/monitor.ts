@@ -1,4 +1,5 @@
 // The daily monitoring job: late or missing submissions, certificates about to expire.
+import { openingPeriod } from '../catalog';
 import { ledgerAsOf } from '../ledger';
 import type { Alert, SubmissionVersion } from '../model';
 import { expiringCertificateAlerts } from '../monitoring/expiring-certificates';
@@ -26,7 +27,7 @@ export async function runMonitor(deps: PipelineDeps): Promise<MonitorOutcome> {
       ...lateSubmissionAlerts({ date: now, plan, departments: deps.departments, versionsByPeriod, offsets: deps.offsets }),
     );
   }
-  const ledger = ledgerAsOf(await loadLedger(deps.submissions, today), today);
+  const ledger = ledgerAsOf(await loadLedger(deps.submissions, openingPeriod(plan), today), today);
   alerts.push(...expiringCertificateAlerts({ date: now, certificates: ledger }));
   const raised = await raiseAlerts(deps, alerts);
   deps.logger.info('monitoring done', { date: now.toISOString(), candidates: alerts.length, raised: raised.length });

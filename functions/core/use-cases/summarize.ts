@@ -1,6 +1,6 @@
 // The quarterly summary: evaluation, who submitted, alerts and data quality, in four formats.
 import type { IssueCode } from '../model';
-import { submissionStatuses } from '../submission-status';
+import { currentData, submissionStatuses } from '../submission-status';
 import { type DataQualityRow, type Summary, buildSummary, summaryCsv, summaryHtml, summaryXlsx } from '../summary';
 import type { PipelineDeps } from './deps';
 import { assessPeriod } from './evaluate';
@@ -24,15 +24,16 @@ export async function writeSummary(deps: PipelineDeps, period: string): Promise<
       else dataQuality.push({ department: v.department, code, severity, count });
     }
   }
+  const current = await deps.submissions.currentVersions(period);
   const summary = buildSummary({
     plan: deps.plan,
     period,
     generatedAt: deps.clock.now().toISOString(),
     evaluation,
     // departments that own no indicator are listed only when they submitted something
-    submissions: submissionStatuses(period, deps.clock.now(), versions, deps.departments, deps.plan, deps.offsets).filter(
-      (s) => s.owns || s.versions > 0,
-    ),
+    submissions: submissionStatuses(period, deps.clock.now(), versions, deps.departments, deps.plan, deps.offsets)
+      .filter((s) => s.owns || s.versions > 0)
+      .map((s) => ({ ...s, ...currentData(deps.plan, s.department, current) })),
     alerts: await deps.alerts.list(period),
     dataQuality,
   });

@@ -28,6 +28,84 @@ const WORKSHEET = 1, SHEETDATA = 2, ROW = 3, C = 4, V = 5, F = 6, IS = 7, T = 8,
 // cell types (the t attribute)
 const T_N = 0, T_S = 1, T_STR = 2, T_INLINE = 3, T_B = 4, T_E = 5, T_D = 6;
 
+/** Columns in a sheet (A…XFD); a cell's place is row × COLUMNS + column. */
+export const COLUMNS = 16384;
+
+/**
+ * Where the rows and cells of a worksheet are. A <row> is the row its r
+ * names, else the one after the <row> before it; a <c> is the cell its r
+ * names, whatever <row> it is written in, else the next column in its <row>'s
+ * row. openpyxl and LibreOffice read sheets so: a cell's r does not renumber
+ * its <row>, nor the rows after it. One rule for the reader (its fast path
+ * does the same inline) and the annotated copy's sheet edit.
+ */
+export class CellCursor {
+  /** the number of the <row> being read */
+  row = 0;
+  /** the row of the <c> read last */
+  cellRow = 0;
+  /** the column of the <c> read last, 0-based; -1 before a row's first */
+  col = -1;
+
+  /** A <row> start tag; false when its r is not 1…1048576 (it is then counted as if it had none). */
+  placeRow(x: XmlScanner): boolean {
+    const i = x.attrIndex('r');
+    const r = i < 0 ? 0 : rowNumberAt(x.buf, x.valueStart(i), x.valueEnd(i));
+    this.nextRow(r);
+    return r >= 0;
+  }
+
+  /** The next <row>: r its number, 0 (or -1) when it has none. */
+  nextRow(r: number): void {
+    this.row = r > 0 ? r : this.row + 1;
+    this.cellRow = this.row;
+    this.col = -1;
+  }
+
+  /** A <c> start tag; false when its r is not a cell reference (it is then placed as if it had none). */
+  placeCell(x: XmlScanner): boolean {
+    const i = x.attrIndex('r');
+    const at = i < 0 ? -1 : cellAt(x.buf, x.valueStart(i), x.valueEnd(i));
+    if (at >= 0) {
+      this.col = at % COLUMNS;
+      this.cellRow = (at - this.col) / COLUMNS;
+    } else {
+      this.cellRow = this.row;
+      this.col++;
+    }
+    return i < 0 || at >= 0;
+  }
+}
+
+/** The row number in b[from, to) (1…1048576, digits only), or -1. */
+export function rowNumberAt(b: Uint8Array, from: number, to: number): number {
+  if (to === from || to - from > 7) return -1;
+  let n = 0;
+  for (let k = from; k < to; k++) {
+    const d = b[k]! - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n >= 1 && n <= 1_048_576 ? n : -1;
+}
+
+/** The cell reference in b[from, to) (column letters in any case, then the row) as row × 16384 + 0-based column, or -1. */
+export function cellAt(b: Uint8Array, from: number, to: number): number {
+  let k = from;
+  let c = 0;
+  while (k < to && k - from < 4) {
+    const ch = b[k]! | 0x20;
+    if (ch < 0x61 || ch > 0x7a) break;
+    c = c * 26 + (ch - 0x60);
+    k++;
+  }
+  let row = 0;
+  const digits = k;
+  while (k < to && b[k]! >= 0x30 && b[k]! <= 0x39 && k - digits < 8) row = row * 10 + (b[k++]! - 0x30);
+  if (k !== to || c === 0 || c > COLUMNS || digits === to || row < 1 || row > 1_048_576) return -1;
+  return row * COLUMNS + c - 1;
+}
+
 /** Character data of one element, kept as raw bytes until the element ends. */
 class Capture {
   private bytes = new Uint8Array(256);
@@ -167,12 +245,14 @@ export class SheetReader implements XmlHandler {
   /** the rows the part's <dimension> names, when it has one */
   private dimensionRows: number | undefined;
   private rowCount = 0;
-  // the row being read
-  private rowNum = 0;
-  private rowHasR = false;
+  /** where the <row> and the <c> being read are */
+  private readonly at = new CellCursor();
+  // the cells of the row being read: row `index`, `filled` of them stored
+  private index = 0;
   private cells: (RawCell | undefined)[] = [];
   private filled = 0;
-  private col = -1;
+  /** the other rows a <row>'s cells went to (their r named them), until the <row> ends */
+  private aside: Map<number, { cells: (RawCell | undefined)[]; filled: number }> | undefined;
   // the cell being read
   private inCell = false;
   private cellType = T_N;
@@ -211,10 +291,11 @@ export class SheetReader implements XmlHandler {
   /** Where the reading stands, for a message about a broken part. */
   where(): Lang | undefined {
     if (this.inCell) {
-      const ref = cellRef(Math.max(this.col, 0), this.rowNum);
+      const ref = cellRef(Math.max(this.at.col, 0), this.at.cellRow);
       return { zh: `单元格 ${ref}`, en: `cell ${ref}` };
     }
-    return this.rowNum > 0 ? { zh: `第 ${this.rowNum} 行附近`, en: `near row ${this.rowNum}` } : undefined;
+    const row = this.at.row;
+    return row > 0 ? { zh: `第 ${row} 行附近`, en: `near row ${row}` } : undefined;
   }
 
   open(x: XmlScanner, name: number, ns: number): void {
@@ -311,46 +392,63 @@ export class SheetReader implements XmlHandler {
   }
 
   private openRow(x: XmlScanner): void {
-    this.rowHasR = false;
-    const b = x.buf;
-    for (let i = 0; i < x.attrCount; i++) {
-      if (attrName(x, i) !== 0x72) continue;
-      let n = 0;
-      const vs = x.valueStart(i);
-      const ve = x.valueEnd(i);
-      for (let k = vs; k < ve; k++) {
-        const d = b[k]! - 0x30;
-        n = d >= 0 && d <= 9 && ve - vs <= 7 ? n * 10 + d : NaN;
-      }
-      if (!(n >= 1 && n <= 1_048_576)) x.fail(`a row number “${x.attrString(i)}” that is not 1…1048576`);
-      this.rowNum = n;
-      this.rowHasR = true;
-    }
-    if (!this.rowHasR) this.rowNum++;
+    if (!this.at.placeRow(x)) x.fail(`a row number “${x.attr('r') ?? ''}” that is not 1…1048576`);
+    this.startRow();
+  }
+
+  private startRow(): void {
+    this.index = this.at.row;
     this.cells = [];
     this.filled = 0;
-    this.col = -1;
   }
 
   private closeRow(): void {
+    const aside = this.aside;
+    if (aside) {
+      // a <row> whose cells named other rows: each row once, in order
+      this.aside = undefined;
+      aside.set(this.index, { cells: this.cells, filled: this.filled });
+      for (const index of [...aside.keys()].sort((a, b) => a - b)) {
+        const row = aside.get(index)!;
+        this.index = index;
+        this.cells = row.cells;
+        this.filled = row.filled;
+        this.pushRow();
+      }
+      return;
+    }
+    this.pushRow();
+  }
+
+  private pushRow(): void {
     if (this.filled === 0) return;
     if (++this.rowCount > this.maxRows) throw new WorkbookError(issues.tooManyRows(this.info.name, { maxRowsPerSheet: this.maxRows } as FileLimits));
-    this.rows.push({ index: this.rowNum, cells: this.cells });
+    this.rows.push({ index: this.index, cells: this.cells });
+  }
+
+  /** The cells being stored are in another row than those before them. */
+  private switchRow(index: number): void {
+    const aside = (this.aside ??= new Map());
+    aside.set(this.index, { cells: this.cells, filled: this.filled });
+    const row = aside.get(index);
+    aside.delete(index);
+    this.index = index;
+    this.cells = row?.cells ?? [];
+    this.filled = row?.filled ?? 0;
   }
 
   private openCell(x: XmlScanner): void {
     this.startCell();
+    const at = this.at;
+    if (!at.placeCell(x)) x.fail(`a cell reference “${x.attr('r') ?? ''}” that is not a cell`);
+    if (at.col >= COLUMNS) x.fail('a row with more than 16,384 cells');
+    if (at.cellRow !== this.index) this.switchRow(at.cellRow);
     const b = x.buf;
-    let colSet = false;
     for (let i = 0; i < x.attrCount; i++) {
       const an = attrName(x, i);
-      if (an === 0 || !this.cellAttr(b, an, x.valueStart(i), x.valueEnd(i))) {
-        if (an === 0x72) x.fail(`a cell reference “${x.attrString(i)}” that is not a cell`);
-        continue;
-      }
-      if (an === 0x72) colSet = true;
+      if (an === 0x73) this.style = styleAt(b, x.valueStart(i), x.valueEnd(i));
+      else if (an === 0x74) this.cellType = cellTypeOf(b, x.valueStart(i), x.valueEnd(i));
     }
-    if (!colSet && !this.nextColumn()) x.fail('a row with more than 16,384 cells');
   }
 
   private startCell(): void {
@@ -361,44 +459,6 @@ export class SheetReader implements XmlHandler {
     this.v.on = this.f.on = this.is.on = false;
     this.style = 0;
     this.cellType = T_N;
-  }
-
-  /** A cell without r follows the one before it. */
-  private nextColumn(): boolean {
-    return ++this.col <= 16383;
-  }
-
-  /** One of a cell's r, s, t attributes (name byte `an`, value b[vs, ve)); false for a reference that is not a cell. */
-  private cellAttr(b: Uint8Array, an: number, vs: number, ve: number): boolean {
-    if (an === 0x72) {
-      // r: column letters (any case) and the row number
-      let k = vs;
-      let c = 0;
-      while (k < ve && k - vs < 4) {
-        const ch = b[k]! | 0x20;
-        if (ch < 0x61 || ch > 0x7a) break;
-        c = c * 26 + (ch - 0x60);
-        k++;
-      }
-      let row = 0;
-      const digits = k;
-      while (k < ve && b[k]! >= 0x30 && b[k]! <= 0x39 && k - digits < 8) row = row * 10 + (b[k++]! - 0x30);
-      if (k !== ve || c === 0 || c > 16384 || digits === ve || row < 1 || row > 1_048_576) return false;
-      this.col = c - 1;
-      if (!this.rowHasR && this.filled === 0) this.rowNum = row;
-    } else if (an === 0x73) {
-      let n = 0;
-      for (let k = vs; k < ve; k++) {
-        const d = b[k]! - 0x30;
-        if (d < 0 || d > 9) {
-          n = 0;
-          break;
-        }
-        n = n * 10 + d;
-      }
-      this.style = n;
-    } else if (an === 0x74) this.cellType = cellTypeOf(b, vs, ve);
-    return true;
   }
 
   /**
@@ -412,11 +472,11 @@ export class SheetReader implements XmlHandler {
     if (ns !== NS_MAIN && ns !== NS_NONE) return -1;
     if (x.depth === 2) return x.stackName[1] === SHEETDATA ? this.fastRow(x, p) : -1;
     if (x.stackName[2] !== ROW) return -1;
-    const { col, rowNum } = this;
+    const { col, cellRow } = this.at;
     const q = this.fastCell(x, p);
     if (q < 0) {
-      this.col = col;
-      this.rowNum = rowNum;
+      this.at.col = col;
+      this.at.cellRow = cellRow;
       this.inCell = false;
     }
     return q;
@@ -424,13 +484,11 @@ export class SheetReader implements XmlHandler {
 
   /** A whole row of usual cells in one go, or -1 with nothing changed. */
   private fastRow(x: XmlScanner, p: number): number {
-    const rowNum = this.rowNum;
-    const rowHasR = this.rowHasR;
+    const row = this.at.row;
     const q = this.fastRowBody(x, p);
     if (q < 0) {
       // nothing of the row was kept: the general path reads it afresh
-      this.rowNum = rowNum;
-      this.rowHasR = rowHasR;
+      this.at.row = row;
       this.inCell = false;
     }
     return q;
@@ -485,11 +543,8 @@ export class SheetReader implements XmlHandler {
       }
       q++;
     }
-    this.rowHasR = r > 0;
-    this.rowNum = r > 0 ? r : this.rowNum + 1;
-    this.cells = [];
-    this.filled = 0;
-    this.col = -1;
+    this.at.nextRow(r);
+    this.startRow();
     if (!empty) {
       for (;;) {
         while (q < n && (b[q] === 0x20 || b[q] === 0x0a || b[q] === 0x09)) q++;
@@ -596,11 +651,16 @@ export class SheetReader implements XmlHandler {
       if (q + 4 > n || b[q] !== LT_ || b[q + 1] !== SLASH_ || b[q + 2] !== 0x63 || b[q + 3] !== GT_) return -1;
       q += 4;
     }
+    const at = this.at;
     if (col < 0) {
-      if (this.col >= 16383) return -1;
-      col = this.col + 1;
-    } else if (!this.rowHasR && this.filled === 0) this.rowNum = row;
-    this.col = col;
+      if (at.col >= COLUMNS - 1) return -1;
+      col = at.col + 1;
+      row = at.row;
+    }
+    // a cell in another row than the cells before it: the general path
+    if (row !== this.index) return -1;
+    at.col = col;
+    at.cellRow = row;
     const digits = ve - vs;
     if (type === T_S && whole >= 0 && digits > 0 && digits <= 9) {
       // the usual shared-string cell, without the general path's bookkeeping
@@ -640,11 +700,11 @@ export class SheetReader implements XmlHandler {
     const own = this.f.empty ? '' : decodeOoxmlEscapes(this.f.text());
     if (this.shared < 0) return own;
     if (this.sharedRef && own !== '') {
-      this.masters.set(this.shared, { text: own, row: this.rowNum, col: this.col });
+      this.masters.set(this.shared, { text: own, row: this.at.cellRow, col: this.at.col });
       return own;
     }
     const master = this.masters.get(this.shared);
-    return master ? translateFormula(master.text, this.rowNum - master.row, this.col - master.col) : own;
+    return master ? translateFormula(master.text, this.at.cellRow - master.row, this.at.col - master.col) : own;
   }
 
   private closeCell(): void {
@@ -702,8 +762,9 @@ export class SheetReader implements XmlHandler {
   }
 
   private store(cell: RawCell): void {
-    if (this.cells[this.col] === undefined) this.filled++;
-    this.cells[this.col] = cell;
+    const col = this.at.col;
+    if (this.cells[col] === undefined) this.filled++;
+    this.cells[col] = cell;
   }
 
   /** A number with what its style says: a date (in the 1900 system) or a percentage. */
@@ -725,6 +786,17 @@ const GT_ = 0x3e;
 const SLASH_ = 0x2f;
 const AMP_ = 0x26;
 const CR_ = 0x0d;
+
+/** A style index (s): its digits, 0 when it is not a whole number. */
+function styleAt(b: Uint8Array, from: number, to: number): number {
+  let n = 0;
+  for (let k = from; k < to; k++) {
+    const d = b[k]! - 0x30;
+    if (d < 0 || d > 9) return 0;
+    n = n * 10 + d;
+  }
+  return n;
+}
 
 /** The first byte of a one-letter attribute name (r, s, t), 0 for any other attribute. */
 function attrName(x: XmlScanner, i: number): number {

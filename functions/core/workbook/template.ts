@@ -3,7 +3,9 @@
 // texts — comes from sheet-specs.ts and the plan catalog, so the template and
 // the validator cannot drift apart.
 import ExcelJS from 'exceljs';
-import { reportableBy, resolveDepartment } from '../catalog';
+import { categoryChoices, checksOnlyBuildingMaterials } from '../categories';
+import { openingPeriod, reportableBy, resolveDepartment } from '../catalog';
+import { allowedKinds } from '../submission/admission';
 import type { Department, IndicatorDef, Plan, SheetKind } from '../model';
 import { DEFAULT_OFFSETS, dueDate, parsePeriod } from '../periods';
 import { COVER_KEYS, sheetSpec, type ColumnSpec, type SheetSpec } from '../sheet-specs';
@@ -31,18 +33,12 @@ const HEADER_FILL = 'FFDDEBF7';
 const TITLE_FONT = { bold: true, size: 14 };
 
 /**
- * The data sheets a department's workbook holds, decided from the plan's
- * sources: 指标 always; a detail sheet when the department reports an
- * indicator derived from it.
+ * The sheets a department's workbook holds: the cover and the kinds the
+ * registry says it sends (schemas/departments.json); for the opening-ledger
+ * quarter only 认证明细.
  */
-export function templateSheetKinds(plan: Plan, departmentCode: string): SheetKind[] {
-  const mine = reportableBy(plan, departmentCode);
-  const needs = (from: IndicatorDef['source']['from']) => mine.some((i) => i.source.from === from);
-  const kinds: SheetKind[] = ['cover', 'indicators'];
-  if (needs('inspections')) kinds.push('inspections');
-  if (needs('ledger')) kinds.push('certifications');
-  if (needs('acceptances')) kinds.push('acceptances');
-  return kinds;
+export function templateSheetKinds(plan: Plan, departmentCode: string, period?: string): SheetKind[] {
+  return ['cover', ...allowedKinds(departmentCode, period, plan)];
 }
 
 /** The blank workbook of one department (xlsx bytes). Throws RangeError for an unknown department or period. */
@@ -57,15 +53,17 @@ export async function buildTemplate(opts: TemplateOptions): Promise<Uint8Array> 
   wb.creator = 'qtrack';
   const lists = new ListSheet(wb);
   const indicators = reportableBy(opts.plan, dept.code);
-  const kinds = templateSheetKinds(opts.plan, dept.code);
+  const period = quarter && `${quarter.year}-Q${quarter.q}`;
+  const kinds = templateSheetKinds(opts.plan, dept.code, period);
+  const categories = categoryChoices(checksOnlyBuildingMaterials(opts.plan, dept.code));
 
   writeCover(wb, dept, quarter && `${quarter.year}年第${quarter.q}季度`, prepared);
   for (const kind of kinds) {
     if (kind === 'cover') continue;
-    const ws = writeDataSheet(wb, sheetSpec(kind), lists, kind === 'indicators' ? indicators : []);
+    const ws = writeDataSheet(wb, sheetSpec(kind), lists, kind === 'indicators' ? indicators : [], categories);
     if (kind === 'indicators') fillIndicatorRows(ws, sheetSpec(kind), indicators);
   }
-  writeHelp(wb, dept, kinds, indicators, quarter && `${quarter.year}-Q${quarter.q}`);
+  writeHelp(wb, opts.plan, dept, kinds, indicators, period);
   lists.finish();
   wb.views = [{ x: 0, y: 0, width: 20000, height: 12000, firstSheet: 0, activeTab: 0, visibility: 'visible' }];
 
@@ -122,7 +120,7 @@ function coverNote(field: string, en: string): string {
   return `${en}\n${hint[field] ?? ''}`;
 }
 
-function writeDataSheet(wb: ExcelJS.Workbook, spec: SheetSpec, lists: ListSheet, indicators: IndicatorDef[]): ExcelJS.Worksheet {
+function writeDataSheet(wb: ExcelJS.Workbook, spec: SheetSpec, lists: ListSheet, indicators: IndicatorDef[], categories: string[]): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(spec.zh, { views: [{ state: 'frozen', ySplit: HEADER_ROW, xSplit: 0 }] });
   const n = spec.columns.length;
 
@@ -162,7 +160,7 @@ function writeDataSheet(wb: ExcelJS.Workbook, spec: SheetSpec, lists: ListSheet,
   spec.columns.forEach((col, i) => {
     const letter = ws.getColumn(i + 1).letter;
     const range = `${letter}${first}:${letter}${last}`;
-    const dv = columnValidation(col, lists, indicators);
+    const dv = spec.kind === 'inspections' && col.field === 'category' ? categoryValidation(col, lists, categories) : columnValidation(col, lists, indicators);
     if (dv) internals(ws).dataValidations.add(range, dv);
   });
   return ws;
@@ -222,6 +220,21 @@ function columnValidation(col: ColumnSpec, lists: ListSheet, indicators: Indicat
     default:
       return undefined;
   }
+}
+
+/**
+ * 产品类别: a dropdown of the categories schemas/categories.json names; another
+ * product may still be typed (Excel asks once), since the list is not closed.
+ */
+function categoryValidation(col: ColumnSpec, lists: ListSheet, categories: string[]): ExcelJS.DataValidation {
+  return {
+    ...list(lists.formula(col.field, categories), col.zh, `建议从下拉列表选择：${categories.join('、')}；建筑材料请选具体品类或“建筑材料” / pick from the list`, {
+      showInputMessage: true,
+      promptTitle: clip(col.zh, 32),
+      prompt: clip(col.help.zh, 250),
+    }),
+    errorStyle: 'warning',
+  };
 }
 
 function list(formula: string, title: string, error: string, prompt: Partial<ExcelJS.DataValidation>): ExcelJS.DataValidation {
@@ -298,7 +311,7 @@ function fillIndicatorRows(ws: ExcelJS.Worksheet, spec: SheetSpec, indicators: I
 // ---------------------------------------------------------------------------
 // The 填报说明 sheet
 
-function writeHelp(wb: ExcelJS.Workbook, dept: Department, kinds: SheetKind[], indicators: IndicatorDef[], period: string | undefined): void {
+function writeHelp(wb: ExcelJS.Workbook, plan: Plan, dept: Department, kinds: SheetKind[], indicators: IndicatorDef[], period: string | undefined): void {
   const ws = wb.addWorksheet(HELP_SHEET);
   const widths = [14, 20, 20, 12, 60, 60];
   widths.forEach((w, i) => (ws.getColumn(i + 1).width = w));
@@ -327,23 +340,32 @@ function writeHelp(wb: ExcelJS.Workbook, dept: Department, kinds: SheetKind[], i
     .map((k) => `${k}.csv（${sheetSpec(k).zh}）`)
     .join('、');
   const derived = indicators.filter((i) => i.source.from !== 'reported').map((i) => i.code);
+  const opening = openingPeriod(plan);
   const paragraphs = [
     `1. 本工作簿是${dept.name}的季度报送模板。工作表按名称识别、列按表头文字识别：请勿修改工作表名称和表头文字，可以调整列的顺序；表头上方的标题行可以保留。以“说明”“注：”“备注：”开头且其余单元格为空的行视为说明，不作数据。\n` +
       '   Sheets are recognised by name and columns by header text: keep the names and headers; column order may change. Rows starting with 说明 / 注： / Note: are ignored.',
     `2. 统计期为季度，在“封面”的统计期中填写（如 2026年第1季度 或 2026-Q1）。须在季度结束后第 ${DEFAULT_OFFSETS.dueDays} 天内（含当天）报送，节假日不顺延。${due}\n` +
       `   The period is a quarter (2026-Q1); submissions are due by the ${DEFAULT_OFFSETS.dueDays}th day after the quarter ends; weekends and holidays do not move it.`,
     `3. 上传：将本工作簿上传到 submissions/${dept.code}/${period ?? '{统计期，如 2026-Q1}'}/文件名.xlsx。也可以将各工作表分别另存为 UTF-8 CSV 上传到同一目录，文件名为 ${csvNames || '—'}。同一单位同一统计期重复上传时，以最新通过校验的版本为准。\n` +
-      `   Upload to submissions/${dept.code}/${period ?? '{period}'}/any-name.xlsx, or each sheet as a UTF-8 CSV named after its kind (${kinds.filter((k) => k !== 'cover').map((k) => `${k}.csv`).join(', ')}). A later accepted upload supersedes the earlier one.`,
+      `   Upload to submissions/${dept.code}/${period ?? '{period}'}/any-name.xlsx, or each sheet as a UTF-8 CSV named after its kind (${kinds.filter((k) => k !== 'cover').map((k) => `${k}.csv`).join(', ')}). A later accepted upload supersedes the earlier one.` +
+      '\n   上传整个工作簿时替换本单位本季度的全部数据；上传单个 CSV 时只替换该工作表的数据，其他工作表的数据保持不变。\n' +
+      '   A workbook replaces all of your data for the quarter; a CSV replaces only its own sheet’s data and leaves the others as they are.',
     `4. 上传前可用 qtrack validate 文件名 --department ${dept.code} 自行检查。存在错误的报送整体退回，校验报告会标出出错的工作表、单元格和原因；只有警告的报送予以接收。\n` +
       `   Check before uploading with qtrack validate FILE --department ${dept.code}. Any error rejects the whole submission; the report names the sheet and cell. Warnings alone do not.`,
     indicators.length === 0
-      ? '5. 本部门在本规划中没有负责填报的指标，“指标”表无需填写。/ Your department has no indicators of its own in this plan.'
-      : '5. “指标”表已预填本部门负责的指标代码、名称和单位，请在“数值”列填写本季度数值（百分比填 96.5 或 96.5%，不要填“95%以上”等文字；流量指标本季度无新增时填 0）。不报送的指标请删除整行。' +
+      ? '5. 本部门在本规划中没有负责填报的指标，无需报送“指标”表。/ Your department has no indicators of its own in this plan: no 指标 sheet to fill in.'
+      : '5. “指标”表已预填本部门负责的指标代码、名称和单位，请在“数值”列填写本季度数值（百分比填 96.5 或 96.5%，不要填“95%以上”等文字；流量指标本季度无新增时填 0）。数值留空的指标本季度记为无数据，校验报告会逐行提示。' +
         (derived.length
-          ? `由明细表计算的指标（${derived.join('、')}）可不填，如填写须与明细计算结果一致；不填请删除该行。`
+          ? `由明细表或证书台账计算的指标（${derived.join('、')}）可不填，如填写须与明细计算结果一致。`
           : '') +
-        '\n   The 指标 sheet lists your indicators; enter this quarter’s value (96.5 or 96.5% for percentages; 0 for a flow with nothing new). Delete the rows you do not report.' +
-        (derived.length ? ` Indicators derived from the detail sheets (${derived.join(', ')}) may be left out; if given they must agree with the rows.` : ''),
+        '\n   The 指标 sheet lists your indicators; enter this quarter’s value (96.5 or 96.5% for percentages; 0 for a flow with nothing new). A value left empty means no data this quarter, and the report says so row by row.' +
+        (derived.length ? ` Indicators derived from the detail sheets or the certificate ledger (${derived.join(', ')}) may be left empty; if given they must agree with the rows.` : ''),
+    ...(kinds.includes('certifications')
+      ? [
+          `${period === opening ? '★ ' : ''}开局台账：认证明细是跨季度的台账，每季度只报新增或变更的证书。规划期开始（${plan.firstPeriod}）前已获得且仍有效的证书，请一次性作为 ${opening} 的认证明细报送（只含认证明细）。否则上海品牌、上海标准等存量指标会低于规划基数，校验报告会提示。\n` +
+            `   The opening ledger: 认证明细 is a ledger kept across quarters — each quarter report new or changed certificates only. Certificates held before the plan began (${plan.firstPeriod}) and still valid are reported once, as ${opening} 认证明细 only; otherwise the stock indicators count below the plan's baseline, and the report says so.`,
+        ]
+      : []),
     '6. 下表逐列说明各工作表的填写要求。“必备列”指该列必须存在；带下拉列表的列请从列表中选择。\n' +
       '   The table below explains every column. “Required column” means the column must be present; pick dropdown values from the list.',
   ];

@@ -24,7 +24,7 @@ import { type FileLimits, issues, WorkbookError } from './guard';
 import { builtinFlags, formatFlags } from './number-format';
 import { SharedStrings } from './shared-strings';
 import { SHEET_NAMES, type SheetInfo, SheetReader } from './sheet-reader';
-import { NS_MAIN, NS_NONE, XmlError, type XmlHandler, XmlScanner } from './xml';
+import { isMainNs, NS_MAIN, NS_NONE, XmlError, type XmlHandler, XmlScanner } from './xml';
 import { type ByteSource, entryBytes, findEntry, type Inflate, readZipDirectory, type ZipEntry, ZipFault } from './zip';
 
 export interface XlsxOptions {
@@ -39,10 +39,15 @@ const BATCH_BYTES = 1 << 14;
 /** Parts below this size are not held to the ratio limit: a few KB of spaces is not a bomb. */
 const RATIO_FLOOR = 1 << 16;
 
-interface Rel {
+/** A relationship of a part. */
+export interface Rel {
   id: string;
   type: string;
+  /** as written */
   target: string;
+  external: boolean;
+  /** the part it names ('' when external) */
+  part: string;
 }
 
 /** Opens the package and reads what every sheet needs; throws WorkbookError. */
@@ -72,19 +77,91 @@ function toWorkbookError(err: unknown, sheet?: string, where?: Lang): WorkbookEr
   throw err; // not a problem of the file: a bug, and it must be seen as one
 }
 
-class Package {
+/**
+ * The parts of a package, by name, as UTF-8: every part inflating against one
+ * budget and held to the ratio limit. The reader reads a package through it,
+ * and so does the annotated copy.
+ */
+export class PackageParts {
   private budget: number;
+
+  constructor(
+    readonly source: ByteSource,
+    readonly entries: ZipEntry[],
+    private readonly inflate: Inflate,
+    private readonly limits: FileLimits,
+  ) {
+    this.budget = limits.maxUncompressedBytes;
+  }
+
+  /** A part by its name in the package; relationship targets may be percent-encoded. */
+  entry(name: string): ZipEntry | undefined {
+    const found = findEntry(this.entries, name);
+    if (found || !name.includes('%')) return found;
+    try {
+      return findEntry(this.entries, decodeURIComponent(name));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** One part's bytes as UTF-8, bounded by the ratio limit and the budget left. */
+  async *pieces(e: ZipEntry): AsyncGenerator<Uint8Array> {
+    const { limits } = this;
+    const cap = Math.min(this.budget, Math.max(RATIO_FLOOR, Math.max(1, e.compressedSize) * limits.maxRatio));
+    for await (const piece of asUtf8(entryBytes(this.source, e, this.inflate, cap))) {
+      this.budget -= piece.length;
+      if (this.budget < 0) throw new WorkbookError(issues.tooLargeInside(`${e.name}: the workbook inflates past ${Math.round(limits.maxUncompressedBytes / 1048576)} MB`));
+      yield piece;
+    }
+  }
+
+  /** Reads a part with a handler of the scanner's own; a part that does not parse names itself. */
+  async scan(e: ZipEntry, names: string[], h: Partial<XmlHandler>): Promise<void> {
+    const handler: XmlHandler = { open() {}, close() {}, text() {}, detach() {}, ...h };
+    const x = new XmlScanner(handler, names);
+    try {
+      for await (const piece of this.pieces(e)) x.push(piece);
+      x.end();
+    } catch (err) {
+      throw namingPart(e, err);
+    }
+  }
+
+  /** A relationships part: its relationships, each internal one with the part it names. */
+  async rels(e: ZipEntry): Promise<Rel[]> {
+    const base = sourceOf(e.name).replace(/[^/]*$/, '');
+    const out: Rel[] = [];
+    await this.scan(e, ['Relationships', 'Relationship'], {
+      open: (x, name) => {
+        if (name !== 2) return;
+        const target = x.attr('Target') ?? '';
+        const external = x.attr('TargetMode') === 'External';
+        out.push({ id: x.attr('Id') ?? '', type: x.attr('Type') ?? '', target, external, part: external ? '' : resolveTarget(base, target) });
+      },
+    });
+    return out;
+  }
+}
+
+/** A part that does not parse names itself in the message. */
+export function namingPart(e: ZipEntry, err: unknown): unknown {
+  return err instanceof XmlError ? new XmlError(`${e.name}: ${err.message}`) : err;
+}
+
+class Package {
+  private readonly parts: PackageParts;
   private date1904 = false;
   private styleFlags: Uint8Array = new Uint8Array(0);
   private strings = new SharedStrings();
   private infos: SheetInfo[] = [];
 
   constructor(
-    private readonly source: ByteSource,
+    source: ByteSource,
     private readonly entries: ZipEntry[],
     private readonly options: XlsxOptions,
   ) {
-    this.budget = options.limits.maxUncompressedBytes;
+    this.parts = new PackageParts(source, entries, options.inflate, options.limits);
   }
 
   async open(): Promise<void> {
@@ -105,7 +182,7 @@ class Package {
     const contentTypes = new Map<string, string>();
     const types = entry('[Content_Types].xml');
     if (types) {
-      await this.scan(types, ['Types', 'Default', 'Override'], {
+      await this.parts.scan(types, ['Types', 'Default', 'Override'], {
         open: (x, name) => {
           const type = x.attr('ContentType') ?? '';
           if (/macroEnabled/i.test(type) && !/binary/i.test(type)) throw new WorkbookError(issues.macros());
@@ -116,20 +193,20 @@ class Package {
 
     // The workbook part: where the package relationships say, else the usual place.
     const rootRels = entry('_rels/.rels');
-    const office = rootRels ? (await this.rels(rootRels, '')).find((r) => /\/officeDocument$/.test(r.type)) : undefined;
-    const workbook = (office && this.part(office.target)) ?? entry('xl/workbook.xml');
+    const office = rootRels ? (await this.rels(rootRels)).find((r) => /\/officeDocument$/.test(r.type)) : undefined;
+    const workbook = (office && this.parts.entry(office.part)) ?? entry('xl/workbook.xml');
     const type = workbook && contentTypes.get(workbook.name.toLowerCase());
     if (!workbook || (type && !/spreadsheetml/i.test(type))) throw new WorkbookError(notAWorkbook(this.entries));
     if (/\.bin$/i.test(workbook.name)) throw new WorkbookError(issues.notWorkbook(XLSB));
     const dir = workbook.name.slice(0, workbook.name.lastIndexOf('/') + 1);
-    const relsEntry = entry(`${dir}_rels/${workbook.name.slice(dir.length)}.rels`);
-    const rels = relsEntry ? await this.rels(relsEntry, dir) : [];
+    const relsEntry = entry(relsNameOf(workbook.name));
+    const rels = relsEntry ? await this.rels(relsEntry) : [];
     if (rels.some((r) => /\/(macrosheet|vbaProject)$/i.test(r.type))) throw new WorkbookError(issues.macros());
 
     const sheets: { name: string; state: RawSheet['state']; rid: string }[] = [];
-    await this.scan(workbook, ['workbook', 'workbookPr', 'sheets', 'sheet'], {
+    await this.parts.scan(workbook, ['workbook', 'workbookPr', 'sheets', 'sheet'], {
       open: (x, name, ns) => {
-        if (x.depth === 1 && (name !== 1 || !mainNs(ns))) x.fail(`${workbook.name} is not a workbook part`);
+        if (x.depth === 1 && (name !== 1 || !isMainNs(ns))) x.fail(`${workbook.name} is not a workbook part`);
         if (name === 2) this.date1904 = /^(1|true)$/.test(x.attr('date1904') ?? '');
         else if (name === 4 && x.ancestor(1) === 3) {
           const state = x.attr('state');
@@ -144,7 +221,7 @@ class Package {
 
     const related = (kind: string, fallback: string) => {
       const rel = rels.find((r) => r.type.endsWith(`/${kind}`));
-      return rel ? this.part(rel.target) : entry(`${dir}${fallback}`);
+      return rel ? this.parts.entry(rel.part) : entry(`${dir}${fallback}`);
     };
     const styles = related('styles', 'styles.xml');
     if (styles) this.styleFlags = await this.readStyles(styles);
@@ -155,62 +232,22 @@ class Package {
       const rel = rels.find((r) => r.id === s.rid);
       // chart sheets and dialog sheets hold no cells: not part of the data
       if (rel && !/\/worksheet$/.test(rel.type)) continue;
-      const target = rel?.target ?? (relsEntry ? undefined : `${dir}worksheets/sheet${i + 1}.xml`);
-      const part = target === undefined ? undefined : this.part(target);
+      const target = rel?.part ?? (relsEntry ? undefined : `${dir}worksheets/sheet${i + 1}.xml`);
+      const part = target === undefined ? undefined : this.parts.entry(target);
       if (!part) throw new WorkbookError(issues.corrupt(`sheet “${s.name}” points at a part that is not in the file (${target ?? s.rid})`));
       this.infos.push({ name: s.name, state: s.state, entry: part });
     }
   }
 
-  /** A part by its name in the package; targets may be percent-encoded. */
-  private part(name: string): ZipEntry | undefined {
-    const found = findEntry(this.entries, name);
-    if (found) return found;
-    try {
-      return findEntry(this.entries, decodeURIComponent(name));
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** One part's bytes as UTF-8, bounded by the ratio limit and the budget left. */
-  private async *pieces(e: ZipEntry): AsyncGenerator<Uint8Array> {
-    const { limits, inflate } = this.options;
-    const cap = Math.min(this.budget, Math.max(RATIO_FLOOR, Math.max(1, e.compressedSize) * limits.maxRatio));
-    for await (const piece of asUtf8(entryBytes(this.source, e, inflate, cap))) {
-      this.budget -= piece.length;
-      if (this.budget < 0) throw new WorkbookError(issues.tooLargeInside(`${e.name}: the workbook inflates past ${Math.round(limits.maxUncompressedBytes / 1048576)} MB`));
-      yield piece;
-    }
-  }
-
-  private async scan(e: ZipEntry, names: string[], h: Partial<XmlHandler>): Promise<void> {
-    const handler: XmlHandler = { open() {}, close() {}, text() {}, detach() {}, ...h };
-    const x = new XmlScanner(handler, names);
-    try {
-      for await (const piece of this.pieces(e)) x.push(piece);
-      x.end();
-    } catch (err) {
-      if (err instanceof XmlError) throw new XmlError(`${e.name}: ${err.message}`);
-      throw err;
-    }
-  }
-
-  private async rels(e: ZipEntry, base: string): Promise<Rel[]> {
-    const out: Rel[] = [];
-    await this.scan(e, ['Relationships', 'Relationship'], {
-      open: (x, name) => {
-        if (name !== 2 || x.attr('TargetMode') === 'External') return;
-        out.push({ id: x.attr('Id') ?? '', type: x.attr('Type') ?? '', target: resolveTarget(base, x.attr('Target') ?? '') });
-      },
-    });
-    return out;
+  /** The internal relationships of a relationships part (external ones name nothing in the package). */
+  private async rels(e: ZipEntry): Promise<Rel[]> {
+    return (await this.parts.rels(e)).filter((r) => !r.external);
   }
 
   private async readStyles(e: ZipEntry): Promise<Uint8Array> {
     const custom = new Map<number, string>();
     const xfs: number[] = [];
-    await this.scan(e, ['styleSheet', 'numFmts', 'numFmt', 'cellXfs', 'xf'], {
+    await this.parts.scan(e, ['styleSheet', 'numFmts', 'numFmt', 'cellXfs', 'xf'], {
       open: (x, name) => {
         if (name === 3 && x.ancestor(1) === 2) custom.set(Number(x.attr('numFmtId')), x.attr('formatCode') ?? '');
         else if (name === 5 && x.ancestor(1) === 4) xfs.push(Number(x.attr('numFmtId') ?? 0));
@@ -226,10 +263,10 @@ class Package {
     const table = this.strings;
     // <si> holds <t>, or rich-text runs <r><t>; phonetic runs (<rPh>) are not text
     let inText = false;
-    await this.scan(e, ['sst', 'si', 't', 'r', 'rPh'], {
+    await this.parts.scan(e, ['sst', 'si', 't', 'r', 'rPh'], {
       open: (x, name, ns) => {
         if (x.depth === 1) {
-          if (name !== 1 || !mainNs(ns)) x.fail(`${e.name} is not a shared-string table`);
+          if (name !== 1 || !isMainNs(ns)) x.fail(`${e.name} is not a shared-string table`);
           x.fastDepth = 1;
           table.expect(Number(x.attr('uniqueCount') ?? x.attr('count')), e.uncompressedSize);
         }
@@ -277,7 +314,7 @@ class Package {
     const x = new XmlScanner(reader, SHEET_NAMES);
     try {
       let read = 0;
-      for await (const piece of this.pieces(info.entry)) {
+      for await (const piece of this.parts.pieces(info.entry)) {
         // a piece is scanned a quarter at a time: batches stay small, and so does what is
         // alive when the garbage collector runs (it sizes the young generation by that)
         for (let at = 0; at < piece.length; at += BATCH_BYTES) {
@@ -343,9 +380,8 @@ function notAWorkbook(entries: ZipEntry[]) {
   return issues.notWorkbook({ zh: '这是普通 zip 压缩包', en: 'This is a plain zip archive' });
 }
 
-const mainNs = (ns: number) => ns === NS_MAIN || ns === NS_NONE;
-
-function resolveTarget(base: string, target: string): string {
+/** A relationship's target resolved against a folder ('xl/'): the part name it points at. */
+export function resolveTarget(base: string, target: string): string {
   const parts = (target.startsWith('/') ? target : base + target).replace(/\\/g, '/').split('/');
   const out: string[] = [];
   for (const p of parts) {
@@ -355,11 +391,27 @@ function resolveTarget(base: string, target: string): string {
   return out.join('/');
 }
 
+/** 'xl/worksheets/sheet1.xml' → 'xl/worksheets/_rels/sheet1.xml.rels' */
+export function relsNameOf(part: string): string {
+  const slash = part.lastIndexOf('/');
+  return `${part.slice(0, slash + 1)}_rels/${part.slice(slash + 1)}.rels`;
+}
+
+/** 'xl/worksheets/_rels/sheet1.xml.rels' → 'xl/worksheets/sheet1.xml' ('' for the package's own) */
+export function sourceOf(relsName: string): string {
+  const m = /^(.*?)_rels\/([^/]*)\.rels$/i.exec(relsName);
+  return m ? `${m[1]}${m[2]}` : '';
+}
+
+/** The XML declaration of the parts we write, and of every part transcoded to UTF-8. */
+export const XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+
 /**
  * The part's bytes as UTF-8: parts in UTF-16 (with or without a BOM) or in an
- * encoding named by the XML declaration are transcoded as they stream.
+ * encoding named by the XML declaration are transcoded as they stream, and
+ * their declaration rewritten to say UTF-8 (a copy writes them back so).
  */
-async function* asUtf8(pieces: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+export async function* asUtf8(pieces: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   const it = pieces[Symbol.asyncIterator]();
   let head: Uint8Array = new Uint8Array(0);
   let done = false;
@@ -388,8 +440,16 @@ async function* asUtf8(pieces: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8A
     throw new XmlError(`the part is in an encoding that cannot be read (${label})`);
   }
   const encoder = new TextEncoder();
+  let first = true;
   try {
-    for await (const piece of rest()) yield encoder.encode(decoder.decode(piece, { stream: true }));
+    for await (const piece of rest()) {
+      let text = decoder.decode(piece, { stream: true });
+      if (first && text) {
+        text = XML_DECL + text.replace(/^\s*<\?xml[^>]*\?>\s*/, '');
+        first = false;
+      }
+      yield encoder.encode(text);
+    }
     yield encoder.encode(decoder.decode());
   } catch (err) {
     if (err instanceof TypeError) throw new XmlError(`the part is not valid ${label}`);

@@ -67,6 +67,9 @@ const NAME = new Uint8Array(256);
 for (let c = 0; c < 256; c++) {
   NAME[c] = c >= 0x80 || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d || c === 0x5f || c === COLON ? 1 : 0;
 }
+/** The namespace of SpreadsheetML elements as written: the main namespace, or none (as some producers write them). */
+export const isMainNs = (ns: number): boolean => ns === NS_MAIN || ns === NS_NONE;
+
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === CR;
 
 /** Longest tag, comment-free: far above any real one (a long sqref), far below the memory limits. */
@@ -90,7 +93,7 @@ export class XmlScanner {
   private len = 0;
   /** handler.fast is tried at this depth and the one below; -1: never */
   fastDepth = -1;
-  /** absolute offset of buf[0] in the part, for messages */
+  /** the part's offset of buf[0] */
   private base = 0;
   private started = false;
   private rootDone = false;
@@ -143,9 +146,26 @@ export class XmlScanner {
     return this.defaultNs;
   }
 
-  /** Where the scanner stands, for messages: the byte offset in the part. */
+  /**
+   * Where the scanner stands: a byte offset in the part. During open() and
+   * close() it is where the tag being handed over starts (its '<'; for an
+   * empty element's close(), the start tag's), at buf[offset - bufferOffset],
+   * so that a handler can name the token's bytes. Once push() or end()
+   * returns, every byte before it has been handed over; the bytes from it on
+   * (a token still incomplete) are kept, and the next push() puts them first
+   * in buf.
+   */
   get offset(): number {
     return this.base + this.pos;
+  }
+
+  /**
+   * The part's offset of buf[0]. push() sets it to the offset where the
+   * scanner stood before, so that after it buf[0, offset - bufferOffset)
+   * holds exactly the bytes it consumed: those kept from before and the new.
+   */
+  get bufferOffset(): number {
+    return this.base;
   }
 
   /** The name id of the element at `up` levels above the current one (0: the current). */

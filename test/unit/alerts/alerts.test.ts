@@ -180,7 +180,7 @@ describe('evaluationAlerts: content', () => {
   it('never flags a flow or a rating as declining', () => {
     const base: IndicatorEvaluation = {
       code: 'STANDARDS_LED_COUNT', name: '标准', nameEn: 'Standards', unit: '项', kind: 'flow', owner: MR,
-      status: 'met', value: 3, target: 50, baseline: null, expected: 2.5,
+      status: 'met', value: 3, quarter: 3, cumulative: 3, target: 50, baseline: null, expected: 2.5,
       previous: { period: '2026-Q1', value: 50, status: 'met' }, yearToDate: 3, series: [], sources: [], notes: [],
     };
     const rating: IndicatorEvaluation = {

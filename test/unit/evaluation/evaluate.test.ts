@@ -91,7 +91,7 @@ describe('threshold (gte 95): MFG_SPOT_CHECK_PASS_RATE at 2026-Q2', () => {
     );
     expect(e.status).toBe('at_risk');
     expect(e.previous).toEqual({ period: '2025-Q4', value: 97, status: 'met' });
-    expect(e.series).toEqual([{ period: '2026-Q1', value: 96, expected: 95, status: 'at_risk' }]);
+    expect(e.series).toEqual([{ period: '2026-Q1', value: 96, quarter: 96, expected: 95, status: 'at_risk' }]);
   });
 
   it('builds a series of every plan quarter with the floor as expected value', () => {
@@ -100,12 +100,14 @@ describe('threshold (gte 95): MFG_SPOT_CHECK_PASS_RATE at 2026-Q2', () => {
       'MFG_SPOT_CHECK_PASS_RATE',
     );
     expect(e.series).toEqual([
-      { period: '2026-Q1', value: 94, expected: 95, status: 'breached' },
-      { period: '2026-Q2', value: null, expected: 95, status: 'no_data' },
-      { period: '2026-Q3', value: 99, expected: 95, status: 'met' },
+      { period: '2026-Q1', value: 94, quarter: 94, expected: 95, status: 'breached' },
+      { period: '2026-Q2', value: null, quarter: null, expected: 95, status: 'no_data' },
+      { period: '2026-Q3', value: 99, quarter: 99, expected: 95, status: 'met' },
     ]);
     expect(e.previous).toEqual({ period: '2026-Q1', value: 94, status: 'breached' });
-    expect(e.yearToDate).toBe(99);
+    // the year so far is pooled from the counts: (94 + 99) of (100 + 100), not the quarter's 99
+    expect(e.yearToDate).toBe(96.5);
+    expect(e.quarter).toBe(99);
   });
 });
 
@@ -279,8 +281,8 @@ describe('level: HIGH_VALUE_PATENTS_PER_10K paces from its first report', () => 
     expect(e.expected).toBe(60);
     expect(e.status).toBe('met');
     expect(e.series).toEqual([
-      { period: '2026-Q1', value: null, expected: null, status: 'no_data' },
-      { period: '2026-Q2', value: 60, expected: 60, status: 'met' },
+      { period: '2026-Q1', value: null, quarter: null, expected: null, status: 'no_data' },
+      { period: '2026-Q2', value: 60, quarter: 60, expected: 60, status: 'met' },
     ]);
   });
 
@@ -343,7 +345,7 @@ describe('reported stock without baseline: NQI_SERVICE_STATIONS_TOTAL', () => {
       ),
       'NQI_SERVICE_STATIONS_TOTAL',
     );
-    expect(e.series[0]).toEqual({ period: '2026-Q1', value: 2, expected: 2, status: 'met' });
+    expect(e.series[0]).toEqual({ period: '2026-Q1', value: 2, quarter: 2, expected: 2, status: 'met' });
     expect(e.expected).toBe(2.42); // 2 + 8 × 1/19
     expect(e.status).toBe(status);
     expect(e.baseline).toBeNull();
@@ -409,5 +411,61 @@ describe('the 14th plan replays the same way', () => {
     expect([cqo.value, cqo.expected, cqo.status]).toEqual([10, 10, 'met']);
     const national = pick(result, 'NATIONAL_SPOT_CHECK_PASS_RATE');
     expect([national.value, national.status]).toEqual([97.9, 'breached']);
+  });
+});
+
+describe('quarter, cumulative and year to date (the summary’s 本季度, 累计, 年度累计)', () => {
+  it('a flow: the quarter’s amount, the total since the plan began, the calendar year’s sum', () => {
+    const facts = factsOf(
+      version(MR, '2026-Q1', { indicators: { STANDARDS_LED_COUNT: 3 } }),
+      version(MR, '2026-Q2', { indicators: { STANDARDS_LED_COUNT: 8 } }),
+      version(MR, '2027-Q1', { indicators: { STANDARDS_LED_COUNT: 2 } }),
+    );
+    const q2 = pick(run('2026-Q2', facts), 'STANDARDS_LED_COUNT');
+    expect([q2.value, q2.quarter, q2.cumulative, q2.yearToDate]).toEqual([11, 8, 11, 11]);
+    expect(q2.series.map((p) => [p.period, p.value, p.quarter])).toEqual([['2026-Q1', 3, 3], ['2026-Q2', 11, 8]]);
+    const next = pick(run('2027-Q1', facts), 'STANDARDS_LED_COUNT');
+    expect([next.value, next.quarter, next.cumulative, next.yearToDate]).toEqual([13, 2, 13, 2]);
+  });
+
+  it('a rate: pooled from the counts of the year’s quarters, never the quarter’s value again', () => {
+    const facts = factsOf(
+      version(MR, '2026-Q1', { other: [40, 40] }),
+      version(MR, '2026-Q2', { other: [28, 30] }),
+      version(MR, '2027-Q1', { other: [9, 10] }),
+    );
+    const q2 = pick(run('2026-Q2', facts), 'MFG_SPOT_CHECK_PASS_RATE');
+    expect([q2.value, q2.quarter, q2.cumulative]).toEqual([93.33, 93.33, null]);
+    expect(q2.yearToDate).toBe(97.14); // 68 of 70
+    expect(pick(run('2027-Q1', facts), 'MFG_SPOT_CHECK_PASS_RATE').yearToDate).toBe(90); // a new year
+  });
+
+  it('a rate reported on 指标: pooled from its numerator and denominator, none when a quarter has none', () => {
+    const rated = (id: string, period: string, value: number, numerator?: number, denominator?: number): SubmissionVersion => {
+      const v = version(CON, period, { id });
+      v.aggregates.indicators.GREEN_BUILDING_SHARE = { code: 'GREEN_BUILDING_SHARE', value, numerator, denominator, src: { sheet: '指标', row: 3 } };
+      return v;
+    };
+    const pooled = pick(run('2026-Q2', factsOf(rated('a', '2026-Q1', 80, 8, 10), rated('b', '2026-Q2', 90, 27, 30))), 'GREEN_BUILDING_SHARE');
+    expect(pooled.yearToDate).toBe(87.5); // 35 of 40
+    const bare = pick(run('2026-Q2', factsOf(rated('a', '2026-Q1', 80), rated('b', '2026-Q2', 90, 27, 30))), 'GREEN_BUILDING_SHARE');
+    expect(bare.yearToDate).toBeNull();
+  });
+
+  it('a stock or level shows its level', () => {
+    const e = pick(run('2026-Q2', factsOf(version(MR, '2026-Q2', { indicators: { HIGH_VALUE_PATENTS_PER_10K: 60 } }))), 'HIGH_VALUE_PATENTS_PER_10K');
+    expect([e.value, e.quarter, e.cumulative, e.yearToDate]).toEqual([60, 60, null, 60]);
+  });
+});
+
+describe('per sheet kind: a CSV upload replaces only its own kind', () => {
+  it('reads each kind from the version current for it', () => {
+    const workbook = { ...version(MR, '2026-Q1', { id: 'xlsx', other: [9, 10], indicators: { STANDARDS_LED_COUNT: 3 } }), currentFor: ['indicators' as const] };
+    const csv = { ...version(MR, '2026-Q1', { id: 'inspections.csv', other: [20, 20] }), replaces: ['inspections' as const], currentFor: ['inspections' as const] };
+    const result = run('2026-Q1', [{ period: '2026-Q1', versions: [workbook, csv] }]);
+    const mfg = pick(result, 'MFG_SPOT_CHECK_PASS_RATE');
+    expect([mfg.value, mfg.sources]).toEqual([100, ['inspections.csv']]);
+    const standards = pick(result, 'STANDARDS_LED_COUNT');
+    expect([standards.value, standards.sources]).toEqual([3, ['xlsx']]);
   });
 });

@@ -7,6 +7,9 @@ import Ajv2020 from 'ajv/dist/2020';
 import { describe, expect, it } from 'vitest';
 import departmentsJson from '../../../schemas/departments.json';
 import departmentsSchema from '../../../schemas/departments.schema.json';
+import categoriesJson from '../../../schemas/categories.json';
+import categoriesSchema from '../../../schemas/categories.schema.json';
+import { isBuildingMaterial } from '../../../functions/core/categories';
 import plan14Json from '../../../schemas/plan-14th.json';
 import plan15Json from '../../../schemas/plan-15th.json';
 import planSchema from '../../../schemas/plan.schema.json';
@@ -186,5 +189,35 @@ describe('departments.json', () => {
         expect(resolveDepartment(key)?.code, key).toBe(d.code);
       }
     }
+  });
+});
+
+describe('departments.json: which sheet kinds each department sends', () => {
+  it('lets the owners send what their indicators come from, and every other department only 认证明细', () => {
+    const sends = Object.fromEntries(DEPARTMENTS.map((d) => [d.code, d.sends]));
+    expect(sends['market-regulation']).toEqual(['indicators', 'inspections', 'certifications']);
+    expect(sends.construction).toEqual(['indicators', 'inspections', 'acceptances']);
+    for (const d of DEPARTMENTS.filter((x) => !['market-regulation', 'construction'].includes(x.code))) expect(d.sends).toEqual(['certifications']);
+    // an owner sends what each of its indicators is made from
+    const plan = loadPlan('15th');
+    for (const def of plan.indicators) {
+      const needs = def.source.from === 'reported' ? 'indicators' : def.source.from === 'ledger' ? 'certifications' : def.source.from;
+      expect(sends[def.owner], def.code).toContain(needs);
+    }
+  });
+});
+
+describe('categories.json', () => {
+  it('matches categories.schema.json and cites seed lines that hold what it says', () => {
+    const validate = ajv.compile(categoriesSchema);
+    validate(categoriesJson);
+    expect(validate.errors ?? []).toEqual([]);
+    const all = [categoriesJson.buildingMaterial, ...categoriesJson.buildingMaterial.subcategories, ...categoriesJson.products] as { name: string; ref?: SourceRef }[];
+    for (const c of all.filter((x) => x.ref)) expect(seedLine(c.ref!.seed, c.ref!.line), c.name).toContain(c.ref!.text.normalize('NFKC'));
+  });
+
+  it('maps building-material sub-categories and synonyms to 建筑材料, and nothing else', () => {
+    for (const c of ['建筑材料', '钢筋', '水泥', '预拌混凝土', '防水卷材', '商品混凝土', ' 外墙保温材料 ', 'Building Materials']) expect(isBuildingMaterial(c), c).toBe(true);
+    for (const c of ['电线电缆', '儿童用品', '电子电器', '']) expect(isBuildingMaterial(c), c).toBe(false);
   });
 });

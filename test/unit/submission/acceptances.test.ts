@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACCEPTANCE_HEADER, codes, memorySink, only, sheet, validate, workbook } from './helpers';
+import { ACCEPTANCE_HEADER, codes, memorySink, only, sheet, validate, workbook, issuesOf } from './helpers';
 
 // Columns: A 工程名称, B 竣工验收日期, C 验收结论, D 绿色建筑, E 建筑面积(㎡); header row 2.
 function acceptances(rows: unknown[][], header = ACCEPTANCE_HEADER) {
@@ -19,7 +19,7 @@ describe('竣工验收 / Acceptances', () => {
       ]),
       { ...cons, sink },
     );
-    expect(o.report.issues).toEqual([]);
+    expect(issuesOf(o)).toEqual([]);
     expect(o.aggregates.acceptances).toEqual({ passed: 3, total: 4, greenArea: 15000.75, totalArea: 20000.76 });
     expect(got.acceptances.map((a) => [a.result, a.green, a.floorArea])).toEqual([
       ['pass', true, 12000.5],
@@ -31,7 +31,7 @@ describe('竣工验收 / Acceptances', () => {
 
   it('OUT_OF_RANGE for a floor area of 0 or below', async () => {
     const o = await validate(acceptances([['甲', '2026-01-10', '合格', '是', 0], ['乙', '2026-01-10', '合格', '是', -5]]), cons);
-    expect(o.report.issues.map((i) => [i.code, i.cell])).toEqual([
+    expect(issuesOf(o).map((i) => [i.code, i.cell])).toEqual([
       ['OUT_OF_RANGE', 'E3'],
       ['OUT_OF_RANGE', 'E4'],
     ]);
@@ -44,7 +44,7 @@ describe('竣工验收 / Acceptances', () => {
 
   it('INVALID_ENUM for green building, DATE_OUTSIDE_PERIOD for the date', async () => {
     const o = await validate(acceptances([['甲', '2025-12-31', '合格', '部分', 100]]), cons);
-    expect(o.report.issues.map((i) => [i.code, i.cell])).toEqual([
+    expect(issuesOf(o).map((i) => [i.code, i.cell])).toEqual([
       ['DATE_OUTSIDE_PERIOD', 'B3'],
       ['INVALID_ENUM', 'D3'],
     ]);

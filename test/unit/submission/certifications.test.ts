@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CERT_HEADER, CODE_A, CODE_B, codes, date, memorySink, only, sheet, validate, workbook } from './helpers';
+import { CERT_HEADER, CODE_A, CODE_B, codes, date, memorySink, only, sheet, validate, workbook, issuesOf, countsOf } from './helpers';
 
 // Header in row 1; columns: A 认证类型, B 获证单位, C 统一社会信用代码, D 证书编号,
 // E 产品或服务名称, F 发证日期, G 有效期至, H 状态.
@@ -24,7 +24,7 @@ describe('认证明细 / Certifications', () => {
       ]),
       { sink },
     );
-    expect(o.report.issues).toEqual([]);
+    expect(issuesOf(o)).toEqual([]);
     expect(o.report.sheets).toEqual([{ name: '认证明细', kind: 'certifications', rows: 4, acceptedRows: 4 }]);
     expect(got.certifications.map((c) => [c.type, c.status, c.issuedOn, c.expiresOn])).toEqual([
       ['shanghai-brand', 'valid', '2026-02-01', '2029-01-31'],
@@ -49,7 +49,7 @@ describe('认证明细 / Certifications', () => {
 
   it('EXPIRY_BEFORE_ISSUE at 有效期至 (equal dates too)', async () => {
     const o = await validate(certs([brand({ 6: '2026-01-15' }), brand({ 3: 'X2', 6: '2026-02-01' })]));
-    expect(o.report.issues.map((i) => [i.code, i.cell])).toEqual([
+    expect(issuesOf(o).map((i) => [i.code, i.cell])).toEqual([
       ['EXPIRY_BEFORE_ISSUE', 'G2'],
       ['EXPIRY_BEFORE_ISSUE', 'G3'],
     ]);
@@ -60,7 +60,7 @@ describe('认证明细 / Certifications', () => {
     const o = await validate(certs([brand({ 5: '2023-01-01', 6: '2026-03-30' }), brand({ 3: 'X2', 5: '2023-01-01', 6: '2026-03-31' })]), { sink });
     expect(only(o, 'CERTIFICATE_EXPIRED')).toMatchObject({ severity: 'warning', cell: 'G2', value: '2026-03-30' });
     expect(o.report.status).toBe('accepted');
-    expect(o.report.counts).toEqual({ errors: 0, warnings: 1 });
+    expect(countsOf(o)).toEqual({ errors: 0, warnings: 1 });
     expect(got.certifications).toHaveLength(2);
   });
 
@@ -78,11 +78,11 @@ describe('认证明细 / Certifications', () => {
 
   it('INVALID_ENUM for type and status', async () => {
     const o = await validate(certs([brand({ 0: '上海名牌', 7: '过期' })]));
-    expect(o.report.issues.map((i) => [i.code, i.cell])).toEqual([
+    expect(issuesOf(o).map((i) => [i.code, i.cell])).toEqual([
       ['INVALID_ENUM', 'A2'],
       ['INVALID_ENUM', 'H2'],
     ]);
-    expect(o.report.issues[0]!.message.zh).toContain('上海品牌 / 上海标准 / 质量管理体系认证 / 强制性产品认证 / 绿色产品认证 / 其他');
-    expect(o.report.issues[1]!.message.en).toContain('valid / suspended / withdrawn');
+    expect(issuesOf(o)[0]!.message.zh).toContain('上海品牌 / 上海标准 / 质量管理体系认证 / 强制性产品认证 / 绿色产品认证 / 其他');
+    expect(issuesOf(o)[1]!.message.en).toContain('valid / suspended / withdrawn');
   });
 });

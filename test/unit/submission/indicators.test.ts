@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerCertificate } from '../../../functions/core/model';
 import {
-  ACCEPTANCE_HEADER, CERT_HEADER, CODE_A, CODE_B, INDICATOR_HEADER, INSPECTION_HEADER, codes, memorySink, only, pct, sheet, validate, workbook,
-} from './helpers';
+  ACCEPTANCE_HEADER, CERT_HEADER, CODE_A, CODE_B, INDICATOR_HEADER, INSPECTION_HEADER, codes, memorySink, only, pct, sheet, validate, workbook, issuesOf } from './helpers';
 
 // Title row 1, header row 2: A 指标代码, B 指标名称, C 数值, D 分子, E 分母, F 单位, G 备注.
 function indicators(rows: unknown[][], extra: ReturnType<typeof sheet>[] = []) {
@@ -23,7 +22,7 @@ describe('指标 / Indicators', () => {
       ]),
       { sink },
     );
-    expect(o.report.issues).toEqual([]);
+    expect(issuesOf(o)).toEqual([]);
     expect(o.report.sheets).toEqual([{ name: '指标', kind: 'indicators', rows: 5, acceptedRows: 5 }]);
     expect(Object.keys(o.aggregates.indicators)).toEqual([MFG, 'STANDARDS_LED_COUNT', 'HIGH_VALUE_PATENTS_PER_10K', 'NQI_SERVICE_STATIONS_TOTAL', 'SHANGHAI_BRAND_TOTAL']);
     expect(o.aggregates.indicators[MFG]).toEqual({ code: MFG, name: '制造业产品质量监督抽查合格率', value: 96.5, unit: '%', src: { sheet: '指标', row: 3 } });
@@ -44,7 +43,7 @@ describe('指标 / Indicators', () => {
     ['1%', 1],
   ])('percent %j reads as %d', async (input, expected) => {
     const o = await validate(indicators([[MFG, null, input]]));
-    expect(o.report.issues).toEqual([]);
+    expect(issuesOf(o)).toEqual([]);
     expect(o.aggregates.indicators[MFG]!.value).toBe(expected);
   });
 
@@ -71,7 +70,7 @@ describe('指标 / Indicators', () => {
 
   it('computes an empty value from numerator and denominator (2 dp, half away from zero)', async () => {
     const o = await validate(indicators([[MFG, null, null, 2, 3]]));
-    expect(o.report.issues).toEqual([]);
+    expect(issuesOf(o)).toEqual([]);
     expect(o.aggregates.indicators[MFG]).toMatchObject({ value: 66.67, numerator: 2, denominator: 3 });
   });
 
@@ -87,7 +86,7 @@ describe('指标 / Indicators', () => {
 
   it('OUT_OF_RANGE for a denominator of 0 and a negative numerator', async () => {
     const o = await validate(indicators([[MFG, null, 96, -1, 0]]));
-    expect(o.report.issues.map((i) => [i.code, i.cell])).toEqual([
+    expect(issuesOf(o).map((i) => [i.code, i.cell])).toEqual([
       ['OUT_OF_RANGE', 'D3'],
       ['OUT_OF_RANGE', 'E3'],
     ]);
@@ -143,7 +142,7 @@ describe('指标 / Indicators', () => {
       ['CHIEF_QUALITY_OFFICERS_COUNT', null, '12名'],
       ['HIGH_VALUE_PATENTS_PER_10K', null, 80.25],
     ]));
-    expect(o.report.issues.map((i) => [i.code, i.cell])).toEqual([
+    expect(issuesOf(o).map((i) => [i.code, i.cell])).toEqual([
       ['INVALID_NUMBER', 'C3'],
       ['OUT_OF_RANGE', 'C4'],
       ['INVALID_NUMBER', 'C5'],
@@ -164,14 +163,28 @@ describe('指标 / Indicators', () => {
     expect(i.message.zh).toContain('国内领先 / 国内先进 / 一般');
   });
 
-  it('template rows left untouched (code, name, unit only) are not data', async () => {
+  it('a prefilled row left without a value is no data, and never silent: VALUE_MISSING at 数值', async () => {
     const o = await validate(indicators([
-      [MFG, '制造业产品质量监督抽查合格率', null, null, null, '%'],
+      ['ADVANCED_QM_RESULTS_COUNT', '形成先进质量管理模式和成果', null, null, null, '个'],
       ['STANDARDS_LED_COUNT', '十五五期间主导或参与制修订国际、国家、行业标准', 3, null, null, '项'],
     ]));
-    expect(codes(o)).toEqual([]);
+    const blank = only(o, 'VALUE_MISSING');
+    expect(blank).toMatchObject({ severity: 'warning', sheet: '指标', cell: 'C3', field: 'value' });
+    expect(blank.message.zh).toContain('形成先进质量管理模式和成果');
+    expect(o.report.status).toBe('accepted');
+    // a prefilled row is not a data row: a template sent untouched still holds no data (NO_DATA)
     expect(o.report.sheets[0]).toMatchObject({ rows: 1, acceptedRows: 1 });
     expect(Object.keys(o.aggregates.indicators)).toEqual(['STANDARDS_LED_COUNT']);
+    // it is not reported a second time as left out
+    expect(o.report.issues.filter((i) => i.code === 'INDICATOR_MISSING').map((i) => i.value)).not.toContain('ADVANCED_QM_RESULTS_COUNT');
+  });
+
+  it('a blank derived rate is fine when rows give it, a blank ledger stock always; without rows it is VALUE_MISSING', async () => {
+    const rows = sheet('抽查明细', [INSPECTION_HEADER, [1, 'B1', '电线电缆', '甲', CODE_A, '2026-03-01', '区', '合格']]);
+    const withRows = await validate(indicators([[MFG, null, null], ['SHANGHAI_BRAND_TOTAL', null, null]], [rows]));
+    expect(codes(withRows)).toEqual([]);
+    const without = await validate(indicators([[MFG, null, null], ['STANDARDS_LED_COUNT', null, 2]]));
+    expect(only(without, 'VALUE_MISSING').cell).toBe('C3');
   });
 });
 
@@ -201,7 +214,8 @@ describe('derived rates against reported values (DERIVED_MISMATCH)', () => {
   it('no comparison without rows of that category', async () => {
     const cons = { department: 'construction' };
     const o = await validate(indicators([['BUILDING_MATERIAL_SPOT_CHECK_PASS_RATE', null, 12]], [inspections]), cons);
-    expect(codes(o)).toEqual([]);
+    // (the construction department's rows are expected to be building materials: each row is warned about)
+    expect(codes(o)).toEqual(['CATEGORY_NOT_BUILDING_MATERIAL', 'CATEGORY_NOT_BUILDING_MATERIAL', 'CATEGORY_NOT_BUILDING_MATERIAL']);
   });
 
   it('no comparison when the detail rows themselves have errors (the count would be partial)', async () => {
@@ -222,7 +236,7 @@ describe('derived rates against reported values (DERIVED_MISMATCH)', () => {
     expect(codes(ok)).toEqual([]);
     expect(ok.aggregates.acceptances).toEqual({ passed: 2, total: 3, greenArea: 8100, totalArea: 10100 });
     const bad = await validate(indicators([['CONSTRUCTION_ACCEPTANCE_PASS_RATE', null, 100], ['GREEN_BUILDING_SHARE', null, 80]], [acceptances]), cons);
-    expect(bad.report.issues.map((i) => [i.code, i.cell])).toEqual([
+    expect(issuesOf(bad).map((i) => [i.code, i.cell])).toEqual([
       ['DERIVED_MISMATCH', 'C3'],
       ['DERIVED_MISMATCH', 'C4'],
     ]);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CODE_A, CODE_B, CODE_C, INSPECTION_HEADER, codes, date, formulaError, memorySink, noCache, only, sheet, validate, workbook,
-} from './helpers';
+  CODE_A, CODE_B, CODE_C, INSPECTION_HEADER, codes, date, formulaError, memorySink, noCache, only, sheet, validate, workbook, issuesOf, countsOf } from './helpers';
 
 // serial 46086 = 2026-03-05
 const D0305 = 46086;
@@ -29,9 +28,9 @@ describe('抽查明细 / Inspections', () => {
       ]),
       { sink },
     );
-    expect(o.report.issues).toEqual([]);
+    expect(issuesOf(o)).toEqual([]);
     expect(o.report.status).toBe('accepted');
-    expect(o.report.counts).toEqual({ errors: 0, warnings: 0 });
+    expect(countsOf(o)).toEqual({ errors: 0, warnings: 0 });
     expect(o.report.sheets).toEqual([{ name: '抽查明细', kind: 'inspections', rows: 4, acceptedRows: 4 }]);
     expect(o.aggregates.inspections).toEqual({ other: { passed: 1, total: 2 }, buildingMaterial: { passed: 1, total: 2 } });
     expect(got.inspections).toHaveLength(4);
@@ -67,7 +66,7 @@ describe('抽查明细 / Inspections', () => {
       good({ 1: 'B002', 4: '9144030071526726IG' }),
       good({ 1: 'B003', 4: 914403001922038200 }),
     ]));
-    const issues = o.report.issues.filter((i) => i.code === 'INVALID_CREDIT_CODE');
+    const issues = issuesOf(o).filter((i) => i.code === 'INVALID_CREDIT_CODE');
     expect(issues.map((i) => i.cell)).toEqual(['E3', 'E4', 'E5']);
     expect(issues[0]!.message.en).toContain('14 characters instead of 18');
     expect(issues[1]!.message.en).toContain('character 17 "I" is not allowed');
@@ -76,7 +75,7 @@ describe('抽查明细 / Inspections', () => {
 
   it('INVALID_DATE for an impossible date and for Excel’s fake 1900-02-29', async () => {
     const o = await validate(inspections([good({ 5: '2026-02-30' }), good({ 1: 'B002', 5: date(60) })]));
-    expect(o.report.issues.filter((i) => i.code === 'INVALID_DATE').map((i) => [i.cell, i.value])).toEqual([
+    expect(issuesOf(o).filter((i) => i.code === 'INVALID_DATE').map((i) => [i.cell, i.value])).toEqual([
       ['F3', '2026-02-30'],
       ['F4', 60],
     ]);
@@ -91,7 +90,7 @@ describe('抽查明细 / Inspections', () => {
 
   it('INVALID_ENUM for level and result, listing the accepted values', async () => {
     const o = await validate(inspections([good({ 6: '省级', 7: '基本合格' })]));
-    const [level, result] = o.report.issues;
+    const [level, result] = issuesOf(o);
     expect(level).toMatchObject({ code: 'INVALID_ENUM', cell: 'G3', value: '省级' });
     expect(level!.message.zh).toContain('国家 / 市 / 区');
     expect(result).toMatchObject({ code: 'INVALID_ENUM', cell: 'H3', value: '基本合格' });
@@ -105,7 +104,7 @@ describe('抽查明细 / Inspections', () => {
 
   it('DUPLICATE batch id at the repeat, naming the first row', async () => {
     const o = await validate(inspections([good(), good({ 0: 2 }), good({ 0: 3, 1: ' b001 ' })]));
-    const dups = o.report.issues.filter((i) => i.code === 'DUPLICATE');
+    const dups = issuesOf(o).filter((i) => i.code === 'DUPLICATE');
     expect(dups.map((i) => i.cell)).toEqual(['B4', 'B5']);
     expect(dups[0]!.message.zh).toContain('第3行');
     expect(dups[0]!.message.en).toContain('row 3');

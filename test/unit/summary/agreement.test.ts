@@ -15,18 +15,22 @@ import { attr, charts, tableRows } from './parse-html';
 const LABEL: Record<IndicatorStatus, string> = { met: '达标', at_risk: '预警', breached: '未达标', no_data: '无数据', needs_review: '待评审' };
 const FILL: Record<IndicatorStatus, string> = { met: 'FFC6EFCE', at_risk: 'FFFFEB9C', breached: 'FFFFC7CE', no_data: 'FFEDEDED', needs_review: 'FFDDEBF7' };
 
-type Field = 'target' | 'baseline' | 'value' | 'previous' | 'yearToDate' | 'expected';
+type Field = 'target' | 'baseline' | 'quarter' | 'cumulative' | 'previous' | 'yearToDate' | 'expected';
 const COLUMNS: [Field, string][] = [
   ['target', '目标'],
   ['baseline', '基线'],
-  ['value', '本季度'],
+  ['quarter', '本季度'],
+  ['cumulative', '累计'],
   ['previous', '上季度'],
   ['yearToDate', '年度累计'],
   ['expected', '进度目标'],
 ];
 
+/** 上季度 is the last reported quarter's own figure, like 本季度 (a flow's amount, not its total). */
 function fieldOf(e: IndicatorEvaluation, f: Field): number | string | null {
-  return f === 'previous' ? (e.previous?.value ?? null) : e[f];
+  if (f !== 'previous') return e[f];
+  if (!e.previous) return null;
+  return e.series.find((p) => p.period === e.previous!.period)?.quarter ?? null;
 }
 
 /** What a table shows for a value: two decimals, half away from zero (written out, not the code under test). */
@@ -61,7 +65,8 @@ describe('summary outputs agree with each other and with the evaluation', () => 
     it(`${e.code}: json, csv, xlsx and html carry the same numbers and status`, () => {
       // summary.json: exactly the evaluation's values
       const j = json.indicators.find((i: { code: string }) => i.code === e.code);
-      expect(j).toMatchObject({ target: e.target, baseline: e.baseline, value: e.value, previous: e.previous, yearToDate: e.yearToDate, expected: e.expected, status: e.status });
+      expect(j).toMatchObject({ target: e.target, baseline: e.baseline, value: e.value, quarter: e.quarter, cumulative: e.cumulative, yearToDate: e.yearToDate, expected: e.expected, status: e.status });
+      expect(j.previous).toEqual(e.previous ? { ...e.previous, quarter: fieldOf(e, 'previous') } : null);
       expect(j.series).toEqual(e.series);
 
       // summary.csv

@@ -66,7 +66,12 @@ describe('buildSummary', () => {
     ]);
     expect(s.submissions[1]).toEqual({
       department: 'construction', name: { zh: '区建设管理委', en: 'District Construction Management Commission' },
-      owns: true, state: 'late', firstAcceptedAt: '2027-04-12T02:30:00.000Z', versions: 2, rejectedVersions: 0,
+      owns: true, state: 'late', firstAcceptedAt: '2027-04-12T02:30:00.000Z', versions: 2, rejectedVersions: 0, current: [], missing: [],
+    });
+    expect(s.submissions[0]).toMatchObject({
+      department: 'market-regulation',
+      current: [{ kind: 'indicators', fileName: 'indicators.csv' }, { kind: 'inspections', fileName: 'inspections.csv' }],
+      missing: ['ADVANCED_QM_RESULTS_COUNT'],
     });
     expect(s.submissions[2]).toMatchObject({ state: 'missing', firstAcceptedAt: null, versions: 1, rejectedVersions: 1 });
   });
@@ -140,7 +145,7 @@ describe('buildSummary with bad or partial input', () => {
     const mfg = e.indicators[0]!;
     mfg.value = Number.NaN;
     mfg.expected = Number.POSITIVE_INFINITY;
-    mfg.series = [...mfg.series, { period: '2027-Q2', value: 99, expected: 95, status: 'met' }, { period: 'soon', value: 1, expected: null, status: 'met' }];
+    mfg.series = [...mfg.series, { period: '2027-Q2', value: 99, quarter: 99, expected: 95, status: 'met' }, { period: 'soon', value: 1, quarter: 1, expected: null, status: 'met' }];
     const s = buildSummary({ ...input(), evaluation: e });
     expect(s.indicators[0]!.value).toBeNull();
     expect(s.indicators[0]!.expected).toBeNull();

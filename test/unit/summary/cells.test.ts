@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, displayNumber, displayWidth, localDateTime, neutralizeFormula, round2, safeCell } from '../../../functions/core/summary/cells';
+import { localDateTime } from '../../../functions/core/periods';
+import { cleanText, displayNumber, displayWidth, neutralizeFormula, round2, safeCell } from '../../../functions/core/summary/cells';
 
 describe('neutralizeFormula (OWASP CSV injection)', () => {
   it.each([

@@ -13,8 +13,20 @@ export const GENERATED_AT = '2027-04-15T01:00:00.000Z';
 
 type V = number | string | null;
 
+/** Points whose quarter figure is the value; ind() gives a flow's points their quarter amounts. */
 function series(values: V[], expected: (number | null)[], statuses: IndicatorStatus[]): SeriesPoint[] {
-  return QUARTERS.map((period, k) => ({ period, value: values[k]!, expected: expected[k]!, status: statuses[k]! }));
+  return QUARTERS.map((period, k) => ({ period, value: values[k]!, quarter: values[k]!, expected: expected[k]!, status: statuses[k]! }));
+}
+
+/** A flow's series holds totals since the plan's start: each quarter's amount is the step from the last total. */
+function flowAmounts(points: SeriesPoint[]): SeriesPoint[] {
+  let total = 0;
+  return points.map((p) => {
+    if (typeof p.value !== 'number') return { ...p, quarter: null };
+    const amount = Math.round((p.value - total) * 100) / 100;
+    total = p.value;
+    return { ...p, quarter: amount };
+  });
 }
 
 /** pace of a level/stock indicator anchored at its first value (quarter 1), 20 quarters to the target */
@@ -26,11 +38,11 @@ function ind(
   code: string,
   name: string,
   nameEn: string,
-  rest: Omit<IndicatorEvaluation, 'code' | 'name' | 'nameEn' | 'status' | 'value' | 'previous' | 'sources' | 'notes'> & {
+  rest: Omit<IndicatorEvaluation, 'code' | 'name' | 'nameEn' | 'status' | 'value' | 'quarter' | 'cumulative' | 'previous' | 'sources' | 'notes'> & {
     notes?: IndicatorEvaluation['notes'];
   },
 ): IndicatorEvaluation {
-  const s = rest.series;
+  const s = rest.kind === 'flow' ? flowAmounts(rest.series) : rest.series;
   const last = s.at(-1)!;
   const earlier = [...s.slice(0, -1)].reverse().find((p) => p.value !== null);
   return {
@@ -39,10 +51,13 @@ function ind(
     nameEn,
     status: last.status,
     value: last.value,
+    quarter: last.quarter,
+    cumulative: rest.kind === 'flow' && typeof last.value === 'number' ? last.value : null,
     previous: earlier ? { period: earlier.period, value: earlier.value!, status: earlier.status } : null,
     sources: last.value === null ? [] : [`sub-${code.toLowerCase()}-2027q1`],
     notes: rest.notes ?? [],
     ...rest,
+    series: s,
   };
 }
 
@@ -117,7 +132,15 @@ export function submissions(): DepartmentPeriodStatus[] {
   // given out of registry order on purpose: the summary orders by the registry
   return [
     s('construction', true, 'late', 2, 0, '2027-04-12T02:30:00.000Z'),
-    s('market-regulation', true, 'on_time', 3, 1, '2027-04-08T06:15:00.000Z'),
+    {
+      // two CSV uploads make up the current data; one indicator was left out
+      ...s('market-regulation', true, 'on_time', 3, 1, '2027-04-08T06:15:00.000Z'),
+      current: [
+        { kind: 'indicators', submissionId: 'sub-mr-ind', fileName: 'indicators.csv', receivedAt: '2027-04-08T06:15:00.000Z' },
+        { kind: 'inspections', submissionId: 'sub-mr-insp', fileName: 'inspections.csv', receivedAt: '2027-04-09T01:00:00.000Z' },
+      ],
+      missing: ['ADVANCED_QM_RESULTS_COUNT'],
+    },
     s('commerce', false, 'missing', 1, 1),
     s('science-tech', false, 'on_time', 1, 0, '2027-04-03T09:00:00.000Z'),
     s('development-reform', false, 'missing', 0, 0),

@@ -87,7 +87,7 @@ describe('summaryHtml: one self-contained Chinese page', () => {
 
   it('has the same tables as the workbook', () => {
     expect(tableRows(html, 'overview').rows).toHaveLength(12);
-    expect(tableRows(html, 'submissions').headers).toEqual(['部门', '部门代码', '负责指标', '按时', '逾期', '未报送', '待报送', '首次受理时间', '版本数', '被退回版本数']);
+    expect(tableRows(html, 'submissions').headers).toEqual(['部门', '部门代码', '负责指标', '按时', '逾期', '未报送', '待报送', '首次受理时间', '版本数', '被退回版本数', '完整性', '当前数据来源']);
     expect(tableRows(html, 'submissions').rows).toHaveLength(12);
     expect(tableRows(html, 'alerts').rows).toHaveLength(11);
     expect(tableRows(html, 'data-quality').rows.map((r) => r.map((c) => c.text))[0]).toEqual(['区市场监管局', 'INVALID_CREDIT_CODE', '统一社会信用代码无效', '错误', '3']);
@@ -137,7 +137,7 @@ describe('summaryHtml at the edges of a plan', () => {
     for (let y = 2026; y <= 2030; y++) for (let q = 1; q <= 4; q++) periods.push(`${y}-Q${q}`);
     const e = evaluation();
     const mfg = e.indicators[0]!;
-    mfg.series = periods.map((period, k) => ({ period, value: 95 + (k % 5) * 0.4, expected: 95, status: 'met' }));
+    mfg.series = periods.map((period, k) => ({ period, value: 95 + (k % 5) * 0.4, quarter: 95 + (k % 5) * 0.4, expected: 95, status: 'met' }));
     const html = summaryHtml(buildSummary({ ...input(), period: '2030-Q4', evaluation: { ...e, period: '2030-Q4' } }));
     const svg = charts(html).get('MFG_SPOT_CHECK_PASS_RATE')!;
     expect(svg.match(/<g class="point/g)).toHaveLength(20);

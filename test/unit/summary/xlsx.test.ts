@@ -38,7 +38,7 @@ describe('summaryXlsx', () => {
     }
     const ov = wb.getWorksheet('总览')!;
     expect(ov.getCell('A1').value).toBe('长宁区质量提升“十五五”规划（2026—2030） · 2027-Q1 指标总览');
-    expect((ov.getRow(2).values as unknown[]).slice(1)).toEqual(['指标代码', '指标名称', '单位', '指标类型', '考核方式', '责任部门', '目标', '基线', '本季度', '上季度', '上季度统计期', '年度累计', '进度目标', '状态']);
+    expect((ov.getRow(2).values as unknown[]).slice(1)).toEqual(['指标代码', '指标名称', '单位', '指标类型', '考核方式', '责任部门', '目标', '基线', '本季度', '累计', '上季度', '上季度统计期', '年度累计', '进度目标', '状态']);
     expect(ov.rowCount).toBe(14);
   });
 
@@ -93,6 +93,12 @@ describe('summaryXlsx', () => {
     expect(ws.getCell(r('market-regulation'), col(ws, '被退回版本数')).value).toBe(1);
     expect(ws.getCell(r('market-regulation'), col(ws, '首次受理时间')).value).toBe('2027-04-08 14:15');
     expect((ws.getRow(15).values as unknown[]).slice(1)).toEqual(['合计', undefined, 2, 2, 1, 8, 1, undefined, 7, 2]);
+    // which upload each kind comes from, and an incomplete submission named as such
+    expect(ws.getCell(r('market-regulation'), col(ws, '当前数据来源')).value).toBe(
+      '指标 ← indicators.csv（2027-04-08 14:15）；抽查明细 ← inspections.csv（2027-04-09 09:00）',
+    );
+    expect(ws.getCell(r('market-regulation'), col(ws, '完整性')).value).toBe('不完整：缺 形成先进质量管理模式和成果');
+    expect(ws.getCell(r('construction'), col(ws, '完整性')).value).toBeNull();
   });
 
   it('lists alerts and data quality', () => {
@@ -119,7 +125,8 @@ describe('summaryXlsx', () => {
 
     const e = evaluation();
     e.indicators.find((i) => i.code === 'STANDARDS_LED_COUNT')!.yearToDate = -2;
-    e.indicators.find((i) => i.code === 'MAJOR_PROJECTS_LEVEL')!.value = '@SUM(1+1)*cmd|calc';
+    const major = e.indicators.find((i) => i.code === 'MAJOR_PROJECTS_LEVEL')!;
+    major.value = major.quarter = '@SUM(1+1)*cmd|calc';
     const wb2 = await read(await summaryXlsx(buildSummary({ ...input(), evaluation: e })));
     const ov = wb2.getWorksheet('总览')!;
     expect(ov.getCell(rowOf(ov, 'STANDARDS_LED_COUNT'), col(ov, '年度累计')).value).toBe(-2);

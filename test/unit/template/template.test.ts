@@ -31,24 +31,46 @@ describe('template sheets per department', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(['封面', '指标', '抽查明细', '竣工验收', '填报说明']);
   });
 
-  it('finance, owning nothing, gets cover, an empty 指标 with a note, and 填报说明', async () => {
+  it('finance, owning nothing, gets the sheets the registry says it sends: cover, 认证明细, 填报说明', async () => {
     const wb = await load(await buildTemplate({ department: 'finance', plan }));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['封面', '指标', '填报说明']);
-    const ind = sheet(wb, '指标');
-    expect(rowTexts(ind, HEADER_ROW)).toEqual(sheetSpec('indicators').columns.map((c) => c.zh));
-    expect(String(ind.getCell('A3').value)).toMatch(/^说明：本部门在本规划中没有负责填报的指标/);
-    expect(rowTexts(ind, 3)).toHaveLength(1); // a note row: every other cell empty
-    expect(validation(ind, 'A3')).toBeUndefined(); // no code dropdown with an empty list
-    expect(templateSheetKinds(plan, 'finance')).toEqual(['cover', 'indicators']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['封面', '认证明细', '填报说明']);
+    expect(templateSheetKinds(plan, 'finance')).toEqual(['cover', 'certifications']);
   });
 
-  it('a delegated indicator brings its detail sheet to the delegate', () => {
+  it('the opening-ledger quarter (2025-Q4) template holds 认证明细 only, and says what it is for', async () => {
+    expect(templateSheetKinds(plan, 'market-regulation', '2025-Q4')).toEqual(['cover', 'certifications']);
+    const wb = await load(await buildTemplate({ department: 'market-regulation', plan, period: '2025-Q4' }));
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['封面', '认证明细', '填报说明']);
+    const help = sheet(wb, '填报说明').getColumn(1).values.map(String).join('\n');
+    expect(help).toContain('开局台账');
+    expect(help).toContain('2025-Q4');
+  });
+
+  it('a delegated indicator brings 指标 and its detail sheet to the delegate', () => {
     const delegated: Plan = {
       ...plan,
       indicators: plan.indicators.map((i) => (i.code === 'GREEN_BUILDING_SHARE' ? { ...i, delegates: ['xinjing-town'] } : i)),
     };
-    expect(templateSheetKinds(delegated, 'xinjing-town')).toEqual(['cover', 'indicators', 'acceptances']);
-    expect(templateSheetKinds(plan, 'xinjing-town')).toEqual(['cover', 'indicators']);
+    expect(templateSheetKinds(delegated, 'xinjing-town')).toEqual(['cover', 'indicators', 'certifications', 'acceptances']);
+    expect(templateSheetKinds(plan, 'xinjing-town')).toEqual(['cover', 'certifications']);
+  });
+
+  it('抽查明细 offers the product categories as a dropdown: construction only building materials', async () => {
+    const cons = await load(await buildTemplate({ department: 'construction', plan }));
+    const dv = validation(sheet(cons, '抽查明细'), 'B3');
+    expect(dv).toMatchObject({ type: 'list', errorStyle: 'warning' });
+    const market = await load(await buildTemplate({ department: 'market-regulation', plan }));
+    expect(validation(sheet(market, '抽查明细'), 'B3')).toMatchObject({ type: 'list', errorStyle: 'warning' });
+    // the list is inline when short, else a column of the very hidden 下拉选项 sheet
+    const values = (wb: typeof cons): string[] => {
+      const formula = String(validation(sheet(wb, '抽查明细'), 'B3')!.formulae[0]);
+      if (formula.startsWith('"')) return formula.slice(1, -1).split(',');
+      const col = /\$([A-Z]+)\$1:/.exec(formula)![1]!;
+      return (wb.getWorksheet('下拉选项')!.getColumn(col).values as unknown[]).filter((v): v is string => typeof v === 'string');
+    };
+    expect(values(cons)).toEqual(expect.arrayContaining(['建筑材料', '钢筋', '水泥', '预拌混凝土', '防水卷材']));
+    expect(values(cons)).not.toContain('儿童用品');
+    expect(values(market)).toEqual(expect.arrayContaining(['儿童用品', '电子电器', '建筑材料']));
   });
 
   it('rejects an unknown department and a malformed period', async () => {

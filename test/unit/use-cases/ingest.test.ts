@@ -10,6 +10,7 @@ import {
   silentLogger,
 } from '../../../functions/adapters/memory';
 import { nodeInflate } from '../../../functions/adapters/zlib/inflate';
+import { nodeDeflate } from '../../../functions/adapters/zlib/deflate';
 import { DEPARTMENTS, loadPlan } from '../../../functions/core/catalog';
 import { DEFAULT_OFFSETS } from '../../../functions/core/periods';
 import type { PipelineDeps } from '../../../functions/core/use-cases/deps';
@@ -24,6 +25,7 @@ function setup() {
     departments: DEPARTMENTS,
     offsets: DEFAULT_OFFSETS,
     inflate: nodeInflate,
+    deflate: nodeDeflate,
     submissions,
     alerts: new MemoryAlertRepository(),
     uploads: new MemoryObjectStore(),
@@ -129,5 +131,49 @@ describe('ingest: versions and the current pointer', () => {
     );
     brand = (await assessPeriod(deps, '2026-Q1')).indicators.find((i) => i.code === 'SHANGHAI_BRAND_TOTAL')!;
     expect(brand.value).toBe(11);
+  });
+});
+
+describe('ingest: keys that are no submission’s', () => {
+  it.each([
+    ['an extra folder level', 'submissions/market-regulation/2026-Q1/sub/q1.xlsx', false],
+    ['a missing folder level', 'submissions/market-regulation/q1.xlsx', false],
+    ['a .. segment', 'submissions/market-regulation/../2026-Q1/q1.xlsx', false],
+    ['a broken % escape', 'submissions/market-regulation/2026-Q1/q1%ZZ.xlsx', true],
+  ])('%s: a rejection report and an alert, never silence', async (_what, key, undecodable) => {
+    const { deps, submissions } = setup();
+    const result = await ingestSubmission(deps, { bucket: 'uploads', key, eTag: 'e', eventTime: '2026-04-05T02:00:00Z', ...(undecodable ? { undecodable } : {}) });
+    expect(result.report.status).toBe('rejected');
+    expect(result.report.issues.map((i) => i.code)).toEqual(['BAD_KEY']);
+    expect(await deps.reports.get(result.version.reportKey)).toBeDefined();
+    expect(await submissions.findVersion(result.version.submissionId)).toBeDefined();
+    expect((await deps.alerts.list()).map((a) => [a.type, a.source])).toEqual([['SUBMISSION_REJECTED', result.version.submissionId]]);
+  });
+
+  it('the SQS handler marks an undecodable notification key instead of failing the message', async () => {
+    const { uploadsOf } = await import('../../../functions/handlers/ingest');
+    const body = JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', eventTime: '2026-04-05T02:00:00Z', s3: { bucket: { name: 'b' }, object: { key: 'submissions/a/2026-Q1/x%ZZ.xlsx' } } }] });
+    expect(uploadsOf(body)).toMatchObject([{ key: 'submissions/a/2026-Q1/x%ZZ.xlsx', undecodable: true }]);
+  });
+});
+
+describe('ingest: a CSV replaces its own kind only', () => {
+  it('the workbook stays current for the kinds the CSV does not carry; the rejected upload leaves no records behind', async () => {
+    const { deps, submissions, upload } = setup();
+    const book = await ingestSubmission(deps, await upload(await xlsx({ 抽查明细: inspectionRows(10, 0) }), '2026-04-05T02:00:00Z'));
+    const csv = new TextEncoder().encode('指标代码,数值\r\nSTANDARDS_LED_COUNT,3\r\n');
+    const ind = await ingestSubmission(deps, await upload(csv, '2026-04-06T02:00:00Z', 'indicators.csv'));
+    expect(ind.currentFor).toEqual(['indicators']);
+    const current = await submissions.currentVersions('2026-Q1');
+    expect(current.map((v) => [v.submissionId, v.currentFor])).toEqual([
+      [book.version.submissionId, ['inspections', 'certifications', 'acceptances']],
+      [ind.version.submissionId, ['indicators']],
+    ]);
+    // a later, delayed redelivery of the workbook changes nothing
+    expect(await submissions.makeCurrent(book.version)).toEqual(['inspections', 'certifications', 'acceptances']);
+    const bad = new TextEncoder().encode('指标代码,数值\r\nSTANDARDS_LED_COUNT,lots\r\n');
+    const rejected = await ingestSubmission(deps, await upload(bad, '2026-04-07T02:00:00Z', 'indicators.csv'));
+    expect(rejected.report.status).toBe('rejected');
+    expect(await submissions.recordCounts(rejected.version.submissionId)).toEqual({});
   });
 });

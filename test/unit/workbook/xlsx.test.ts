@@ -142,6 +142,27 @@ describe('real producers’ files', () => {
 });
 
 describe('one fixture per misreading class found in real workbooks', () => {
+  it('cell-r-row-differs-from-row-element: a cell is where its r says; its <row> keeps its own number, and so do the rows after it', async () => {
+    const [sheet] = await read('cell-r-row-differs-from-row-element.xlsx');
+    // a <row> whose cells name other rows gives each of those rows once, in order
+    expect(sheet!.rows.map((r) => [r.index, cellsOf(r)])).toEqual([
+      [1, [s('批次编号'), s('产品类别'), s('数量')]],
+      [3, [null, s('电线电缆')]],
+      [3, [null, null, null, n(5)]],
+      [4, [n(7), null, n(9)]],
+      [5, [null, n(8)]],
+    ]);
+  });
+
+  it('a shared formula’s children are translated from the row their own r names', async () => {
+    const sheet = `<worksheet xmlns="${NS}"><sheetData><row><c r="A1"><v>1</v></c><c r="B1"><f t="shared" ref="B1:B3" si="0">A1*2</f><v>2</v></c></row><row><c r="B3"><f t="shared" si="0"/></c></row></sheetData></worksheet>`;
+    const r = await readFile(minimalWorkbook(sheet));
+    expect(r.ok && r.sheets[0]!.rows.map((row) => [row.index, cellsOf(row)])).toEqual([
+      [1, [n(1), n(2, { formula: true })]],
+      [3, [null, { kind: 'nocache', text: 'A3*2' }]], // not A2*2: the <row> is row 2, the cell B3
+    ]);
+  });
+
   it('formula-cached-zero-and-empty-string: a cached 0 and a cached "" are values, not "no cached value"', async () => {
     const [sheet] = await read('formula-cached-zero-and-empty-string.xlsx');
     expect(at(sheet!, 'C2')).toEqual(n(0, { formula: true }));

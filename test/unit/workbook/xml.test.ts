@@ -78,6 +78,39 @@ describe('the XML scanner', () => {
     expect(events(bytes, Array.from({ length: bytes.length }, () => 1))).toEqual(whole);
   });
 
+  it('tells where each tag starts during open and close, and after a push what it consumed, whatever the pieces', () => {
+    const xml = `<?xml version="1.0"?><a k="1"><b>t&amp;u</b><c k='2'/><![CDATA[x]]><b/>\r\n</a>`;
+    const bytes = new TextEncoder().encode(xml);
+    const tagAt = (at: number) => xml.slice(at, xml.indexOf('>', at) + 1);
+    const want: string[] = [];
+    for (const m of xml.matchAll(/<[^?!][^>]*>/g)) {
+      want.push(`${m[0].startsWith('</') ? 'close' : 'open'}:${m[0]}`);
+      if (m[0].endsWith('/>')) want.push(`close:${m[0]}`); // an empty element's close() names its start tag
+    }
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const seen: string[] = [];
+      const consumed: number[] = [];
+      const token = (kind: string) => (x: XmlScanner) => {
+        // the tag's bytes are in buf where offset says
+        const from = x.offset - x.bufferOffset;
+        expect(new TextDecoder().decode(x.buf.subarray(from, from + tagAt(x.offset).length))).toBe(tagAt(x.offset));
+        seen.push(`${kind}:${tagAt(x.offset)}`);
+      };
+      const x = new XmlScanner({ open: token('open'), close: token('close'), text() {}, detach() {} }, NAMES);
+      for (const piece of [bytes.subarray(0, cut), bytes.subarray(cut)]) {
+        x.push(piece);
+        // what this push consumed: the bytes from where the scanner stood before, as they are in the part
+        const n = x.offset - x.bufferOffset;
+        expect(Buffer.from(x.buf.subarray(0, n)).equals(Buffer.from(bytes.subarray(x.bufferOffset, x.offset))), `cut at ${cut}`).toBe(true);
+        consumed.push(x.offset);
+      }
+      x.end();
+      expect(seen, `cut at ${cut}`).toEqual(want);
+      expect(consumed[0], `cut at ${cut}`).toBeLessThanOrEqual(cut);
+      expect(x.offset).toBe(bytes.length);
+    }
+  });
+
   it('refuses what is not well-formed, with the reason', () => {
     expect(fails('<a><b></a>')).toThrow(/does not match its start tag/);
     expect(fails('<a>')).toThrow(/before its elements are closed/);
