@@ -14,19 +14,40 @@ export interface ObjectStore {
   get(key: string, versionId?: string): Promise<Uint8Array | undefined>;
 }
 
+/**
+ * The most JSON one chunk of records holds, in UTF-8 bytes: a DynamoDB item is
+ * at most 400 KB (409,600 bytes) with its keys and attribute names; this leaves
+ * 100 KB for them and for a last record that crosses the line.
+ */
+export const RECORD_CHUNK_BYTES = 300 * 1024;
+
+/** One chunk of a version's records of one kind: `count` records as one JSON array. */
+export interface RecordChunk {
+  kind: RecordKind;
+  index: number;
+  count: number;
+  json: string;
+}
+
 /** Submission versions, their records, and which version is current per department and period. */
 export interface SubmissionRepository {
   getVersion(period: string, department: string, submissionId: string): Promise<SubmissionVersion | undefined>;
   /** A version from its id alone (qtrack report ID); undefined when unknown. */
   findVersion(submissionId: string): Promise<SubmissionVersion | undefined>;
-  /** Writes (or overwrites) one chunk of records of a version; chunks are numbered from 0. */
-  putRecords(submissionId: string, kind: RecordKind, chunk: number, records: unknown[]): Promise<void>;
+  /**
+   * Writes (or overwrites) one chunk of records of a version; chunks are numbered
+   * from 0 and hold at most RECORD_CHUNK_BYTES of JSON. It expires at expiresAt
+   * unless setRecordsExpiry lifts that.
+   */
+  putRecords(submissionId: string, chunk: RecordChunk, expiresAt: Date): Promise<void>;
   /** Reads every record of one kind of a version, in order. */
   getRecords<T>(submissionId: string, kind: RecordKind): Promise<T[]>;
   /** How many records of each kind are stored for a version (read back from storage, not remembered). */
   recordCounts(submissionId: string): Promise<Partial<Record<RecordKind, number>>>;
   /** Removes every record chunk of a version (a validation that starts over). */
   deleteRecords(submissionId: string): Promise<void>;
+  /** Sets when every record chunk of a version expires; undefined: never (the version is current). */
+  setRecordsExpiry(submissionId: string, expiresAt: Date | undefined): Promise<void>;
   /** Stores the version's metadata (after its records). Idempotent. */
   saveVersion(version: SubmissionVersion): Promise<void>;
   /**
@@ -42,14 +63,35 @@ export interface SubmissionRepository {
   allVersions(period: string): Promise<SubmissionVersion[]>;
 }
 
+/** A run's hold on the delivery of an alert: until `until` (epoch ms) no other run delivers it. */
+export interface Lease {
+  /** the run that delivers: one process or invocation */
+  owner: string;
+  /** epoch ms, by the wall clock (never a replayed --now) */
+  now: number;
+  until: number;
+}
+
+/**
+ * The alert outbox. An alert is recorded under its deterministic id by the
+ * first run that claims it; that run stores and publishes it, then marks it
+ * delivered. A claim whose lease ran out undelivered (the run died) is taken
+ * over by the next run that meets the alert, so an alert is never lost, and
+ * concurrent runs of the same work deliver it once.
+ */
 export interface AlertRepository {
   /**
-   * Records the alert unless its id is known. Returns the alert to deliver: the new
-   * one, or the stored one when an earlier delivery did not finish (a crash between
-   * recording and publishing); undefined when it was delivered already.
+   * Claims the alert for delivery: records it if its id is new, or takes over an
+   * undelivered claim whose lease has run out (with takeOver: any undelivered
+   * claim of another owner). Exactly one of concurrent claimers wins. Returns the
+   * alert to deliver (the stored one when it was recorded before), or undefined:
+   * delivered already, or leased to a run still within its lease.
    */
-  claim(alert: Alert): Promise<Alert | undefined>;
-  markDelivered(alert: Alert): Promise<void>;
+  claim(alert: Alert, lease: Lease, takeOver?: boolean): Promise<Alert | undefined>;
+  /** Marks the alert delivered; false when another run had taken the claim over (both then delivered). */
+  markDelivered(alert: Alert, owner: string): Promise<boolean>;
+  /** Recorded alerts not yet delivered, oldest first. */
+  undelivered(): Promise<Alert[]>;
   /** Stored alerts of one period (all periods without one), oldest first. */
   list(period?: string): Promise<Alert[]>;
 }

@@ -1,5 +1,6 @@
 // Lambda: SQS batch of S3 object-created notifications → ingest each submission,
-// then evaluate its period. Failures are reported per message so only they retry.
+// then evaluate its period. Failures (of either) are reported per message so
+// only they retry.
 import type { SQSBatchResponse, SQSEvent, S3Event } from 'aws-lambda';
 import { inPlan } from '../core/catalog';
 import type { PipelineDeps } from '../core/use-cases/deps';
@@ -51,11 +52,11 @@ export function createIngestHandler(getDeps: () => PipelineDeps, observe?: (resu
             }
             throw err;
           }
-          // the opening-ledger quarter lies before the plan: there is nothing to evaluate for it
-          if (result.version.status === 'accepted' && inPlan(deps.plan, result.version.period)) await evaluateAndAlert(deps, result.version.period).catch((err) =>
-            // evaluation failing must not send the (stored) submission back to the queue
-            deps.logger.error('evaluation after ingest failed', { period: result.version.period, error: String(err) }),
-          );
+          // Evaluation is part of the message's work: if it fails, the message comes back
+          // (ingest is idempotent; the redelivery evaluates again) — and the daily monitor
+          // evaluates the open quarters too. The opening-ledger quarter lies before the
+          // plan: there is nothing to evaluate for it.
+          if (result.version.status === 'accepted' && inPlan(deps.plan, result.version.period)) await evaluateAndAlert(deps, result.version.period);
           observe?.(result);
         }
       } catch (err) {

@@ -146,6 +146,8 @@ async function withPipeline<T>(args: ParsedArgs, io: Io, fn: (p: LocalPipeline) 
     now: clockStart(args),
     logger: logger(args, io),
     onAlert: json ? undefined : (a) => io.err(formatAlert(a)),
+    // an upload an interrupted command left in the local queue, finished now
+    onNotice: (line) => io.err(line),
   });
   try {
     return await fn(pipeline);

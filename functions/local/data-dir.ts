@@ -1,8 +1,9 @@
 // The local data directory (default .qtrack/): dynalite's LevelDB files and
 // s3rver's buckets, plus a marker that says the directory is qtrack's. A directory
 // that is not qtrack's, or whose marker is damaged, is never written to.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ATOMIC_TEMP_PREFIX, writeFileAtomic } from './queue';
 
 export const MARKER = 'qtrack-data.json';
 const FORMAT = 1;
@@ -46,7 +47,8 @@ export function openDataDir(path: string, create = true): DataDir {
   if (existsSync(root)) {
     let entries: string[];
     try {
-      entries = readdirSync(root);
+      // (a marker half-written by a killed process is a temp file, not a marker: it does not count)
+      entries = readdirSync(root).filter((e) => !e.startsWith(ATOMIC_TEMP_PREFIX));
     } catch {
       throw new DataDirError(`数据目录 ${root} 不是一个可读的文件夹`, `data directory ${root} is not a readable folder`);
     }
@@ -77,7 +79,8 @@ export function openDataDir(path: string, create = true): DataDir {
   }
   if (!create) throw noDataDir(root);
   mkdirSync(root, { recursive: true });
-  writeFileSync(markerPath, JSON.stringify({ app: 'qtrack', format: FORMAT }, null, 2) + '\n');
+  // atomically: a process killed here leaves no marker (the folder is then taken as new), never a broken one
+  writeFileAtomic(markerPath, JSON.stringify({ app: 'qtrack', format: FORMAT }, null, 2) + '\n');
   const dir = layout(root);
   mkdirSync(dir.dynamodb, { recursive: true });
   mkdirSync(dir.s3, { recursive: true });

@@ -9,22 +9,12 @@ import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import dynalite from 'dynalite';
 import { Level } from 'level';
 import S3rver from 's3rver';
-import { BUCKETS, TABLE } from '../runtime/tables';
+import { BUCKETS, createTableInput, TABLE } from '../runtime/tables';
 import { type Clients, localClients } from '../runtime/clients';
 import { DataDirError, type DataDir } from './data-dir';
 
-export interface S3CreatedEvent {
-  Records: {
-    eventName: string;
-    eventTime: string;
-    s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string; sequencer?: string; versionId?: string } };
-  }[];
-}
-
 export interface LocalServers {
   clients: Clients;
-  /** listeners receive s3rver's object events (keys NOT URL-encoded, no prefix filter) */
-  onS3Event(listener: (event: S3CreatedEvent) => void): void;
   stop(): Promise<void>;
 }
 
@@ -61,9 +51,17 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Opens the LevelDB store once before dynalite does, so damage is reported instead of crashing the process. */
+/**
+ * Opens the LevelDB store once before dynalite does, so damage is reported instead of
+ * crashing the process, and finishes a table creation that a killed process left
+ * half done: dynalite stores a new table as CREATING and marks it ACTIVE on a timer
+ * (createTableMs, 0 here); a process killed in between leaves it CREATING for ever,
+ * and every later command would find no table. A CREATING table never held an item,
+ * and the data-dir lock says no one else is creating it, so it is made ACTIVE as the
+ * timer would have.
+ */
 async function checkLevelDb(path: string): Promise<void> {
-  const db = new Level(path);
+  const db = new Level<string, { TableStatus?: string; GlobalSecondaryIndexes?: { IndexStatus?: string }[] }>(path, { valueEncoding: 'json' });
   try {
     await db.open({ createIfMissing: true });
   } catch (err) {
@@ -71,6 +69,15 @@ async function checkLevelDb(path: string): Promise<void> {
       `数据目录中的 DynamoDB 数据（${path}）无法打开，可能已损坏：${(err as Error).cause ?? (err as Error).message}；请备份后换用新的 --data-dir`,
       `the DynamoDB data in ${path} cannot be opened and may be damaged: ${(err as Error).cause ?? (err as Error).message}; back it up and use a new --data-dir`,
     );
+  }
+  try {
+    const key = `table~${TABLE.logicalName}`; // dynalite's key of a table's description
+    const table = await db.get(key);
+    if (table?.TableStatus === 'CREATING') {
+      table.TableStatus = 'ACTIVE';
+      for (const index of table.GlobalSecondaryIndexes ?? []) index.IndexStatus = 'ACTIVE';
+      await db.put(key, table);
+    }
   } finally {
     await db.close().catch(() => undefined);
   }
@@ -94,9 +101,8 @@ export async function startLocalServers(dir: DataDir): Promise<LocalServers> {
     await ensureTable(clients.dynamodb);
     await ensureBuckets(clients.s3);
     return {
+      // s3rver's own object events are not listened to: the local queue (queue.ts) is the one S3 → SQS path
       clients,
-      // s3rver is a Koa app, an EventEmitter; its typings omit that
-      onS3Event: (listener) => void (s3 as unknown as NodeJS.EventEmitter).on('event', listener),
       stop: async () => {
         clients.dynamodb.destroy();
         clients.s3.destroy();
@@ -118,29 +124,7 @@ async function ensureTable(db: DynamoDBClient): Promise<void> {
   } catch (err) {
     if ((err as { name?: string }).name !== 'ResourceNotFoundException') throw err;
   }
-  const attributes = new Map<string, string>();
-  for (const k of [TABLE.partitionKey, TABLE.sortKey, ...TABLE.globalIndexes.flatMap((g) => [g.partitionKey, g.sortKey])]) {
-    attributes.set(k.name, k.type);
-  }
-  await db.send(
-    new CreateTableCommand({
-      TableName: TABLE.logicalName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType: AttributeType as 'S' })),
-      KeySchema: [
-        { AttributeName: TABLE.partitionKey.name, KeyType: 'HASH' },
-        { AttributeName: TABLE.sortKey.name, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: TABLE.globalIndexes.map((g) => ({
-        IndexName: g.indexName,
-        KeySchema: [
-          { AttributeName: g.partitionKey.name, KeyType: 'HASH' },
-          { AttributeName: g.sortKey.name, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
-    }),
-  );
+  await db.send(new CreateTableCommand(createTableInput()));
 }
 
 async function ensureBuckets(s3: S3Client): Promise<void> {

@@ -1,18 +1,16 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { sortAlerts } from '../../core/alerts/alerts';
 import type { Alert } from '../../core/model';
-import type { AlertRepository } from '../../core/ports';
-import { queryAll } from './submission-repository';
+import type { AlertRepository, Lease } from '../../core/ports';
+import { isConditionFailure, queryAll } from './submission-repository';
 
 /**
- * Alerts keyed by their deterministic id, so the same identity is stored once
- * however often the pipeline runs; `delivered` tracks whether the S3 object and
- * the SNS message went out, so an interrupted delivery is finished on the next run.
+ * The alert outbox in the table (layout in runtime/tables.ts): one item per
+ * alert id, with the run that holds its delivery (`owner`), until when
+ * (`leaseUntil`, epoch ms), how many runs claimed it (`claims`) and whether it
+ * was delivered. Every change of hands is a conditional write on what the
+ * claimer read, so of concurrent claimers exactly one wins — in the manner of
+ * Powertools' idempotency records (an in-progress record with an expiry).
  */
 export class DynamoAlertRepository implements AlertRepository {
   constructor(
@@ -24,7 +22,7 @@ export class DynamoAlertRepository implements AlertRepository {
     return { pk: { S: `A#${alert.period}` }, sk: { S: alert.id } };
   }
 
-  async claim(alert: Alert): Promise<Alert | undefined> {
+  async claim(alert: Alert, lease: Lease, takeOver = false): Promise<Alert | undefined> {
     try {
       await this.db.send(
         new PutItemCommand({
@@ -34,6 +32,9 @@ export class DynamoAlertRepository implements AlertRepository {
             gsi1pk: { S: 'ALERT' },
             gsi1sk: { S: `${alert.period}#${alert.createdAt}#${alert.id}` },
             delivered: { BOOL: false },
+            owner: { S: lease.owner },
+            leaseUntil: { N: String(lease.until) },
+            claims: { N: '1' },
             data: { S: JSON.stringify(alert) },
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -41,24 +42,68 @@ export class DynamoAlertRepository implements AlertRepository {
       );
       return alert;
     } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException) && (err as { name?: string }).name !== 'ConditionalCheckFailedException') {
-        throw err;
-      }
+      if (!isConditionFailure(err)) throw err;
     }
     const out = await this.db.send(new GetItemCommand({ TableName: this.table, Key: this.key(alert), ConsistentRead: true }));
-    if (!out.Item || out.Item.delivered?.BOOL) return undefined;
-    return JSON.parse(out.Item.data!.S!) as Alert;
+    const item = out.Item;
+    if (!item || item.delivered?.BOOL) return undefined;
+    const owner = item.owner?.S;
+    const until = item.leaseUntil ? Number(item.leaseUntil.N) : 0; // an item written before leases: expired
+    if (owner === lease.owner || (!takeOver && until > lease.now)) return undefined;
+    // take the claim over, unless another run did between the read and this write
+    const values: Record<string, AttributeValue> = { ':me': { S: lease.owner }, ':until': { N: String(lease.until) }, ':one': { N: '1' }, ':f': { BOOL: false } };
+    let held = 'attribute_not_exists(#owner)';
+    if (owner !== undefined) {
+      held = '#owner = :was';
+      values[':was'] = { S: owner };
+    }
+    let leased = 'attribute_not_exists(leaseUntil)';
+    if (item.leaseUntil) {
+      leased = 'leaseUntil = :wasUntil';
+      values[':wasUntil'] = { N: item.leaseUntil.N! };
+    }
+    try {
+      await this.db.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: this.key(alert),
+          UpdateExpression: 'SET #owner = :me, leaseUntil = :until ADD claims :one',
+          ConditionExpression: `delivered = :f AND ${held} AND ${leased}`,
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined;
+      throw err;
+    }
+    return JSON.parse(item.data!.S!) as Alert;
   }
 
-  async markDelivered(alert: Alert): Promise<void> {
-    await this.db.send(
+  async markDelivered(alert: Alert, owner: string): Promise<boolean> {
+    // unconditional: once it is out, no run that took the claim over needs to send it again
+    const out = await this.db.send(
       new UpdateItemCommand({
         TableName: this.table,
         Key: this.key(alert),
         UpdateExpression: 'SET delivered = :t',
         ExpressionAttributeValues: { ':t': { BOOL: true } },
+        ReturnValues: 'ALL_OLD',
       }),
     );
+    return out.Attributes?.owner?.S === undefined || out.Attributes.owner.S === owner;
+  }
+
+  async undelivered(): Promise<Alert[]> {
+    // a few thousand alerts over a plan: one paginated query of the index a day
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :a',
+      FilterExpression: 'delivered = :f',
+      ExpressionAttributeValues: { ':a': { S: 'ALERT' }, ':f': { BOOL: false } },
+    });
+    return sortAlerts(items.map((item) => JSON.parse(item.data!.S!) as Alert));
   }
 
   async list(period?: string): Promise<Alert[]> {
@@ -75,8 +120,6 @@ export class DynamoAlertRepository implements AlertRepository {
           KeyConditionExpression: 'gsi1pk = :a',
           ExpressionAttributeValues: { ':a': { S: 'ALERT' } },
         });
-    return items
-      .map((item) => JSON.parse(item.data!.S!) as Alert)
-      .sort((a, b) => a.period.localeCompare(b.period) || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    return sortAlerts(items.map((item) => JSON.parse(item.data!.S!) as Alert));
   }
 }

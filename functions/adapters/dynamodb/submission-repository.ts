@@ -7,11 +7,13 @@ import {
   QueryCommand,
   type QueryCommandInput,
   ScanCommand,
+  UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { type CurrentPointers, RECORD_KINDS, currentFromPointers, takeCurrent } from '../../core/currency';
 import type { CurrentVersion, RecordKind, SubmissionVersion } from '../../core/model';
-import type { SubmissionRepository } from '../../core/ports';
+import type { RecordChunk, SubmissionRepository } from '../../core/ports';
+import { TABLE } from '../../runtime/tables';
 
 /** All items of a key condition, following pagination. */
 export async function queryAll(
@@ -79,18 +81,48 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
     return undefined;
   }
 
-  async putRecords(submissionId: string, kind: RecordKind, chunk: number, records: unknown[]): Promise<void> {
+  async putRecords(submissionId: string, chunk: RecordChunk, expiresAt: Date): Promise<void> {
     await this.db.send(
       new PutItemCommand({
         TableName: this.table,
         Item: {
           pk: s(`R#${submissionId}`),
-          sk: s(`${kind}#${String(chunk).padStart(6, '0')}`),
-          count: { N: String(records.length) },
-          records: s(JSON.stringify(records)),
+          sk: s(`${chunk.kind}#${String(chunk.index).padStart(6, '0')}`),
+          count: { N: String(chunk.count) },
+          records: s(chunk.json),
+          [TABLE.ttlAttribute]: { N: String(Math.ceil(expiresAt.getTime() / 1000)) },
         },
       }),
     );
+  }
+
+  async setRecordsExpiry(submissionId: string, expiresAt: Date | undefined): Promise<void> {
+    const ttl = TABLE.ttlAttribute;
+    for (const Key of await this.recordKeys(submissionId)) {
+      await this.db.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key,
+          ...(expiresAt
+            ? { UpdateExpression: `SET ${ttl} = :t`, ExpressionAttributeValues: { ':t': { N: String(Math.ceil(expiresAt.getTime() / 1000)) } } }
+            : { UpdateExpression: `REMOVE ${ttl}` }),
+          // a chunk deleted in between (a rejection starting over) is not brought back as a bare key
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      ).catch((err: unknown) => {
+        if (!isConditionFailure(err)) throw err;
+      });
+    }
+  }
+
+  private async recordKeys(submissionId: string): Promise<Record<string, AttributeValue>[]> {
+    return queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': s(`R#${submissionId}`) },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+    });
   }
 
   async getRecords<T>(submissionId: string, kind: RecordKind): Promise<T[]> {
@@ -121,13 +153,7 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
   }
 
   async deleteRecords(submissionId: string): Promise<void> {
-    const items = await queryAll(this.db, {
-      TableName: this.table,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': s(`R#${submissionId}`) },
-      ProjectionExpression: 'pk, sk',
-      ConsistentRead: true,
-    });
+    const items = await this.recordKeys(submissionId);
     for (let i = 0; i < items.length; i += 25) {
       let requests = items.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
       // unprocessed items come back under throttling: retry them, with a short pause
@@ -219,7 +245,7 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
   }
 }
 
-function isConditionFailure(err: unknown): boolean {
+export function isConditionFailure(err: unknown): boolean {
   return err instanceof ConditionalCheckFailedException || (err as { name?: string }).name === 'ConditionalCheckFailedException';
 }
 

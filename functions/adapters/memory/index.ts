@@ -1,7 +1,8 @@
 // In-memory implementations of every port, for unit tests of the use cases.
 import { type CurrentPointers, currentFromPointers, takeCurrent } from '../../core/currency';
+import { sortAlerts } from '../../core/alerts/alerts';
 import type { Alert, RecordKind, SubmissionVersion } from '../../core/model';
-import type { AlertPublisher, AlertRepository, Clock, Logger, ObjectStore, SubmissionRepository } from '../../core/ports';
+import type { AlertPublisher, AlertRepository, Clock, Lease, Logger, ObjectStore, RecordChunk, SubmissionRepository } from '../../core/ports';
 
 export class MemoryObjectStore implements ObjectStore {
   readonly objects = new Map<string, { body: Uint8Array; contentType: string }>();
@@ -24,6 +25,7 @@ export class MemorySubmissionRepository implements SubmissionRepository {
   readonly versions = new Map<string, SubmissionVersion>();
   readonly current = new Map<string, CurrentPointers>(); // period#dept → the current version per kind
   readonly records = new Map<string, unknown[]>(); // sid#kind#chunk → records
+  readonly expiry = new Map<string, Date>(); // sid#kind#chunk → when it expires (none: kept)
 
   async getVersion(period: string, department: string, submissionId: string) {
     const v = this.versions.get(submissionId);
@@ -33,8 +35,17 @@ export class MemorySubmissionRepository implements SubmissionRepository {
     const v = this.versions.get(submissionId);
     return v && structuredClone(v);
   }
-  async putRecords(submissionId: string, kind: RecordKind, chunk: number, records: unknown[]) {
-    this.records.set(`${submissionId}#${kind}#${String(chunk).padStart(6, '0')}`, structuredClone(records));
+  async putRecords(submissionId: string, chunk: RecordChunk, expiresAt: Date) {
+    const key = `${submissionId}#${chunk.kind}#${String(chunk.index).padStart(6, '0')}`;
+    this.records.set(key, JSON.parse(chunk.json) as unknown[]);
+    this.expiry.set(key, expiresAt);
+  }
+  async setRecordsExpiry(submissionId: string, expiresAt: Date | undefined) {
+    for (const k of this.records.keys()) {
+      if (!k.startsWith(`${submissionId}#`)) continue;
+      if (expiresAt) this.expiry.set(k, expiresAt);
+      else this.expiry.delete(k);
+    }
   }
   async getRecords<T>(submissionId: string, kind: RecordKind): Promise<T[]> {
     return [...this.records.entries()]
@@ -51,7 +62,11 @@ export class MemorySubmissionRepository implements SubmissionRepository {
     return counts;
   }
   async deleteRecords(submissionId: string) {
-    for (const k of [...this.records.keys()]) if (k.startsWith(`${submissionId}#`)) this.records.delete(k);
+    for (const k of [...this.records.keys()]) {
+      if (!k.startsWith(`${submissionId}#`)) continue;
+      this.records.delete(k);
+      this.expiry.delete(k);
+    }
   }
   async saveVersion(version: SubmissionVersion) {
     this.versions.set(version.submissionId, structuredClone(version));
@@ -76,24 +91,29 @@ export class MemorySubmissionRepository implements SubmissionRepository {
 }
 
 export class MemoryAlertRepository implements AlertRepository {
-  readonly alerts = new Map<string, { alert: Alert; delivered: boolean }>();
-  async claim(alert: Alert) {
+  readonly alerts = new Map<string, { alert: Alert; delivered: boolean; owner: string; leaseUntil: number; claims: number }>();
+  async claim(alert: Alert, lease: Lease, takeOver = false) {
     const seen = this.alerts.get(alert.id);
     if (!seen) {
-      this.alerts.set(alert.id, { alert: structuredClone(alert), delivered: false });
+      this.alerts.set(alert.id, { alert: structuredClone(alert), delivered: false, owner: lease.owner, leaseUntil: lease.until, claims: 1 });
       return alert;
     }
-    return seen.delivered ? undefined : structuredClone(seen.alert);
+    if (seen.delivered || seen.owner === lease.owner) return undefined;
+    if (!takeOver && seen.leaseUntil > lease.now) return undefined;
+    Object.assign(seen, { owner: lease.owner, leaseUntil: lease.until, claims: seen.claims + 1 });
+    return structuredClone(seen.alert);
   }
-  async markDelivered(alert: Alert) {
+  async markDelivered(alert: Alert, owner: string) {
     const seen = this.alerts.get(alert.id);
-    if (seen) seen.delivered = true;
+    if (!seen) return false;
+    seen.delivered = true;
+    return seen.owner === owner;
+  }
+  async undelivered() {
+    return sortAlerts([...this.alerts.values()].filter((x) => !x.delivered).map((x) => structuredClone(x.alert)));
   }
   async list(period?: string) {
-    return [...this.alerts.values()]
-      .map((x) => x.alert)
-      .filter((a) => !period || a.period === period)
-      .sort((a, b) => a.period.localeCompare(b.period) || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    return sortAlerts([...this.alerts.values()].map((x) => x.alert).filter((a) => !period || a.period === period));
   }
 }
 

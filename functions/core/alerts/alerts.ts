@@ -172,3 +172,8 @@ export function rejectionAlert(version: SubmissionVersion, createdAt: string): A
     source: version.submissionId,
   };
 }
+
+/** Alerts in the order they are listed: by period, then when they were raised, then id. */
+export function sortAlerts(alerts: Alert[]): Alert[] {
+  return alerts.sort((a, b) => a.period.localeCompare(b.period) || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}

@@ -9,7 +9,7 @@ import { CellProblem, cellText, enumMatcher, isEmptyCell, parseDate, parseNumber
 import type { Run, SheetRun } from './run';
 import type { Column } from './sheets';
 
-export const MAX_TEXT = 500;
+export const MAX_TEXT = 1000;
 
 export class RowCheck {
   sheet!: SheetRun;

@@ -23,6 +23,9 @@ export interface PipelineDeps {
   reports: ObjectStore;
   /** SNS in AWS; locally alerts go to S3 and the console only */
   publisher?: AlertPublisher;
+  /** the business clock: receipt times, due dates (a replayed --now locally) */
   clock: Clock;
+  /** the wall clock for alert leases and record expiry, never a replayed --now; the system clock when absent */
+  wallClock?: Clock;
   logger: Logger;
 }

@@ -24,6 +24,7 @@ import { checkSubmission } from '../submission/check';
 import { emptyAggregates } from '../submission/run';
 import { annotateWorkbook } from '../workbook/annotate';
 import type { PipelineDeps } from './deps';
+import { RECORD_CHUNK_BYTES, type RecordChunk } from '../ports';
 import { loadLedger } from './current';
 import { raiseAlerts } from './raise-alerts';
 
@@ -105,29 +106,67 @@ function reportBase(department: string, period: string, submissionId: string): s
   return `reports/${department}/${period}/${submissionId}`;
 }
 
-/** Buffers accepted records and writes them in chunks as validation streams; counts what it was given. */
+/**
+ * How long the records of a version that does not become current are kept: far
+ * longer than a message lives in the queue (3 receives of 18 minutes' visibility,
+ * infra/constructs/submission-intake.ts), so no run that can still make the
+ * version current finds them gone — and if one did (a redrive from the
+ * dead-letter queue days later), it sees them incomplete and ingests the file again.
+ */
+export const UNUSED_RECORDS_TTL_MS = 3 * 24 * 60 * 60 * 1000;
+
+/** UTF-8 length of a string without encoding it. */
+function utf8Length(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x800) n += c >= 0xd800 && c < 0xdc00 ? 1 : 2; // a surrogate pair is 4 bytes for 2 units
+    else if (c >= 0x80) n += 1;
+  }
+  return n;
+}
+
+/**
+ * Buffers accepted records as JSON and writes them in chunks of at most
+ * RECORD_CHUNK_BYTES as validation streams (sized by bytes, not rows: 400 rows
+ * of long Chinese text are over 600 KB); counts what it was given.
+ */
 class ChunkingSink implements RecordSink {
-  private chunkNo: Record<RecordKind, number> = { indicators: 0, inspections: 0, certifications: 0, acceptances: 0 };
-  private buffers: Record<RecordKind, unknown[]> = { indicators: [], inspections: [], certifications: [], acceptances: [] };
-  given: Record<RecordKind, number> = { indicators: 0, inspections: 0, certifications: 0, acceptances: 0 };
+  private chunkNo = zeroCounts();
+  private buffers = emptyBuffers();
+  given = zeroCounts();
 
   constructor(
-    private readonly write: (kind: RecordKind, chunk: number, records: unknown[]) => Promise<void>,
+    private readonly write: (chunk: RecordChunk) => Promise<void>,
     private readonly forget: () => Promise<void>,
-    private readonly chunkSize = 400,
+    private readonly chunkBytes = RECORD_CHUNK_BYTES,
   ) {}
 
   private async add(kind: RecordKind, records: unknown[]) {
     this.given[kind] += records.length;
+    for (const record of records) {
+      const json = JSON.stringify(record);
+      const bytes = utf8Length(json) + 1;
+      if (this.buffers[kind].parts.length > 0 && this.buffers[kind].bytes + bytes > this.chunkBytes) await this.writeOut(kind);
+      const buffer = this.buffers[kind]; // (restart may have replaced it while the write was awaited)
+      buffer.parts.push(json);
+      buffer.bytes += bytes;
+    }
+  }
+
+  private async writeOut(kind: RecordKind) {
+    // taken and emptied before the write is awaited: records that come meanwhile go to the next chunk
     const buffer = this.buffers[kind];
-    buffer.push(...records);
-    while (buffer.length >= this.chunkSize) await this.write(kind, this.chunkNo[kind]++, buffer.splice(0, this.chunkSize));
+    const chunk: RecordChunk = { kind, index: this.chunkNo[kind]++, count: buffer.parts.length, json: `[${buffer.parts.join(',')}]` };
+    buffer.parts = [];
+    buffer.bytes = 2;
+    await this.write(chunk);
   }
 
   async restart() {
-    this.chunkNo = { indicators: 0, inspections: 0, certifications: 0, acceptances: 0 };
-    this.buffers = { indicators: [], inspections: [], certifications: [], acceptances: [] };
-    this.given = { indicators: 0, inspections: 0, certifications: 0, acceptances: 0 };
+    this.chunkNo = zeroCounts();
+    this.buffers = emptyBuffers();
+    this.given = zeroCounts();
     await this.forget();
   }
   indicators = (r: IndicatorRecord[]) => this.add('indicators', r);
@@ -136,11 +175,17 @@ class ChunkingSink implements RecordSink {
   acceptances = (r: AcceptanceRecord[]) => this.add('acceptances', r);
 
   async flush() {
-    for (const kind of Object.keys(this.buffers) as RecordKind[]) {
-      const buffer = this.buffers[kind];
-      if (buffer.length) await this.write(kind, this.chunkNo[kind]++, buffer.splice(0));
-    }
+    for (const kind of RECORD_KINDS) if (this.buffers[kind].parts.length) await this.writeOut(kind);
   }
+}
+
+function zeroCounts(): Record<RecordKind, number> {
+  return { indicators: 0, inspections: 0, certifications: 0, acceptances: 0 };
+}
+
+function emptyBuffers(): Record<RecordKind, { parts: string[]; bytes: number }> {
+  const empty = () => ({ parts: [] as string[], bytes: 2 });
+  return { indicators: empty(), inspections: empty(), certifications: empty(), acceptances: empty() };
 }
 
 /** Stored records and validated rows disagree: the version must not become current. */
@@ -154,16 +199,38 @@ export class IncompleteSubmissionError extends Error {
  * Otherwise ingest fails loudly (the message is retried, then dead-lettered)
  * and nothing becomes current.
  */
-async function verifyStored(deps: PipelineDeps, submissionId: string, report: ValidationReport, given: Record<RecordKind, number>): Promise<void> {
+async function verifyStored(deps: PipelineDeps, submissionId: string, report: ValidationReport, given?: Record<RecordKind, number>): Promise<void> {
+  const wrong = await storedShortfall(deps, submissionId, report, given);
+  if (wrong.length > 0) throw new IncompleteSubmissionError(`submission ${submissionId} is not stored whole (${wrong.join('; ')})`);
+  for (const s of report.sheets) if (s.kind !== 'cover') s.storedRows = s.acceptedRows;
+}
+
+/** Where what storage holds differs from the rows the report accepted (and the sink was given): none when whole. */
+async function storedShortfall(deps: PipelineDeps, submissionId: string, report: ValidationReport, given?: Record<RecordKind, number>): Promise<string[]> {
   const stored = await deps.submissions.recordCounts(submissionId);
   const wrong: string[] = [];
   for (const kind of RECORD_KINDS) {
     const accepted = report.sheets.filter((s) => s.kind === kind).reduce((n, s) => n + s.acceptedRows, 0);
     const count = stored[kind] ?? 0;
-    if (accepted !== count || given[kind] !== count) wrong.push(`${kind}: ${accepted} rows accepted, ${given[kind]} written, ${count} stored`);
+    if (accepted !== count || (given && given[kind] !== count)) wrong.push(`${kind}: ${accepted} rows accepted, ${given ? `${given[kind]} written, ` : ''}${count} stored`);
   }
-  if (wrong.length > 0) throw new IncompleteSubmissionError(`submission ${submissionId} is not stored whole (${wrong.join('; ')})`);
-  for (const s of report.sheets) if (s.kind !== 'cover') s.storedRows = s.acceptedRows;
+  return wrong;
+}
+
+/**
+ * Makes an accepted, stored version current: its records stop expiring first
+ * (a crash after this leaves them kept, and the redelivery settles them again),
+ * then the pointers; a version that later ones hold every kind of expires again.
+ */
+async function settle(deps: PipelineDeps, version: SubmissionVersion): Promise<RecordKind[]> {
+  await deps.submissions.setRecordsExpiry(version.submissionId, undefined);
+  const currentFor = await deps.submissions.makeCurrent(version);
+  if (!currentFor.length) await deps.submissions.setRecordsExpiry(version.submissionId, recordsExpiry(deps));
+  return currentFor;
+}
+
+function recordsExpiry(deps: PipelineDeps): Date {
+  return new Date((deps.wallClock?.now() ?? new Date()).getTime() + UNUSED_RECORDS_TTL_MS);
 }
 
 function countIssues(issues: Issue[]): Record<string, number> {
@@ -198,12 +265,26 @@ export async function ingestSubmission(deps: PipelineDeps, object: UploadedObjec
 
   const seen = await deps.submissions.getVersion(period, department, submissionId);
   if (seen) {
-    // A redelivered event: finish what an interrupted run may have left (making it current), change nothing else.
-    const currentFor = seen.status === 'accepted' ? await deps.submissions.makeCurrent(seen) : [];
+    // A redelivered event: the version was saved after its report, so the report is there;
+    // finish what an interrupted run may have left, change nothing else.
     const stored = await deps.reports.get(seen.reportKey);
     const report = stored ? (JSON.parse(new TextDecoder().decode(stored)) as ValidationReport) : undefined;
-    deps.logger.info('submission already ingested', log);
-    if (report) return { version: seen, report, repeated: true, current: currentFor.length > 0, currentFor };
+    if (report && seen.status === 'rejected') {
+      await raiseAlerts(deps, [rejectionAlert(seen, deps.clock.now().toISOString())]);
+      deps.logger.info('rejected submission already ingested', log);
+      return { version: seen, report, repeated: true, current: false, currentFor: [] };
+    }
+    if (report) {
+      const shortfall = await storedShortfall(deps, submissionId, report);
+      if (!shortfall.length) {
+        const currentFor = await settle(deps, seen);
+        deps.logger.info('submission already ingested', { ...log, currentFor });
+        return { version: seen, report, repeated: true, current: currentFor.length > 0, currentFor };
+      }
+      // its records expired or were lost (a redrive long after): it is ingested again from the file
+      deps.logger.warn('stored submission incomplete; ingesting it again', { ...log, shortfall });
+      await deps.submissions.deleteRecords(submissionId);
+    }
   }
 
   // a key that is no submission's is refused without reading the file (it may not even be fetchable)
@@ -211,8 +292,9 @@ export async function ingestSubmission(deps: PipelineDeps, object: UploadedObjec
   if (!bytes && !parsed.problem) throw new Error(`uploaded object not found: ${object.bucket}/${object.key}`);
 
   const base = reportBase(department, period, submissionId);
+  // every chunk expires unless the version becomes current (settle)
   const sink = new ChunkingSink(
-    (kind, chunk, records) => deps.submissions.putRecords(submissionId, kind, chunk, records),
+    (chunk) => deps.submissions.putRecords(submissionId, chunk, recordsExpiry(deps)),
     () => deps.submissions.deleteRecords(submissionId),
   );
   const outcome = bytes
@@ -268,7 +350,7 @@ export async function ingestSubmission(deps: PipelineDeps, object: UploadedObjec
 
   let currentFor: RecordKind[] = [];
   if (accepted) {
-    currentFor = await deps.submissions.makeCurrent(version);
+    currentFor = await settle(deps, version);
     deps.logger.info(currentFor.length ? 'submission accepted and current' : 'submission accepted; a later version is current', { ...log, currentFor });
   } else {
     deps.logger.info('submission rejected', { ...log, errors: version.errors });

@@ -1,17 +1,36 @@
-// The daily monitoring job: late or missing submissions, certificates about to expire.
-import { openingPeriod } from '../catalog';
+// The daily monitoring job: late or missing submissions, certificates about to
+// expire, the open quarters evaluated again (so that an evaluation that failed
+// after an ingest does not wait for the next upload), and every alert whose
+// delivery a dead run left unfinished.
+import { inPlan, openingPeriod } from '../catalog';
 import { ledgerAsOf } from '../ledger';
 import type { Alert, SubmissionVersion } from '../model';
 import { expiringCertificateAlerts } from '../monitoring/expiring-certificates';
 import { lateSubmissionAlerts } from '../monitoring/late-submissions';
-import { comparePeriods, currentPeriod, periodsBetween } from '../periods';
+import { comparePeriods, currentPeriod, lastEndedPeriod, periodsBetween } from '../periods';
 import type { PipelineDeps } from './deps';
 import { loadLedger } from './current';
-import { raiseAlerts } from './raise-alerts';
+import { evaluateAndAlert } from './evaluate';
+import { deliverPending, raiseAlerts } from './raise-alerts';
 
 export interface MonitorOutcome {
   date: string; // ISO date-time the job ran for
   raised: Alert[];
+  /** the quarters evaluated again */
+  evaluated: string[];
+}
+
+/**
+ * The quarters departments are reporting on: the one that ended last (its
+ * submissions are due days after its end) and the current one, where in the
+ * plan and holding some current version.
+ */
+export async function openQuarters(deps: Pick<PipelineDeps, 'plan' | 'submissions'>, now: Date): Promise<string[]> {
+  const open: string[] = [];
+  for (const p of [lastEndedPeriod(now), currentPeriod(now)]) {
+    if (inPlan(deps.plan, p) && (await deps.submissions.currentVersions(p)).length > 0) open.push(p);
+  }
+  return open;
 }
 
 export async function runMonitor(deps: PipelineDeps): Promise<MonitorOutcome> {
@@ -29,7 +48,11 @@ export async function runMonitor(deps: PipelineDeps): Promise<MonitorOutcome> {
   }
   const ledger = ledgerAsOf(await loadLedger(deps.submissions, openingPeriod(plan), today), today);
   alerts.push(...expiringCertificateAlerts({ date: now, certificates: ledger }));
-  const raised = await raiseAlerts(deps, alerts);
-  deps.logger.info('monitoring done', { date: now.toISOString(), candidates: alerts.length, raised: raised.length });
-  return { date: now.toISOString(), raised };
+  // first what dead runs left undelivered, so that nothing below waits on their leases
+  const raised = await deliverPending(deps);
+  raised.push(...(await raiseAlerts(deps, alerts)));
+  const evaluated = await openQuarters(deps, now);
+  for (const p of evaluated) raised.push(...(await evaluateAndAlert(deps, p)).raised);
+  deps.logger.info('monitoring done', { date: now.toISOString(), candidates: alerts.length, raised: raised.length, evaluated });
+  return { date: now.toISOString(), raised, evaluated };
 }

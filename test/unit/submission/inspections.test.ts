@@ -119,7 +119,7 @@ describe('抽查明细 / Inspections', () => {
   });
 
   it('INVALID_TEXT for an absurdly long value', async () => {
-    const o = await validate(inspections([good({ 3: '企'.repeat(501) })]));
+    const o = await validate(inspections([good({ 3: '企'.repeat(1001) })]));
     expect(only(o, 'INVALID_TEXT')).toMatchObject({ cell: 'D3' });
   });
 

