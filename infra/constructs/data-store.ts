@@ -95,6 +95,11 @@ export class DataStore extends Construct {
       encryption: TableEncryption.AWS_MANAGED,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Record chunks of a version that never became current (rejected, superseded
+      // before it was current, or left by a crash) carry an expiry once its report is
+      // stored; DynamoDB deletes them after it, at no write cost. Versions, pointers,
+      // alerts and the chunks of current versions carry none and stay.
+      timeToLiveAttribute: TABLE.ttlAttribute,
     });
     for (const index of TABLE.globalIndexes) {
       this.table.addGlobalSecondaryIndex({

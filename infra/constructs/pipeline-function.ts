@@ -49,7 +49,18 @@ export interface BucketAccess {
   readonly write?: readonly string[];
 }
 
-export type TableAccess = 'read' | 'readWrite';
+/**
+ * A DynamoDB action a pipeline function may be granted: the item-level calls the
+ * adapters in functions/adapters/dynamodb/ make. Scan, BatchGetItem, DescribeTable
+ * and the wildcard are left out on purpose; no function needs them.
+ */
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:BatchWriteItem';
 
 /** Environment variables that name a bucket; the key a bucket binding sets. */
 export type BucketEnvKey = Extract<EnvKey, 'submissionsBucket' | 'reportsBucket'>;
@@ -134,17 +145,33 @@ export class PipelineFunction extends NodejsFunction {
     return this;
   }
 
-  /** Grants table (and index) access and sets ENV.tableName. */
-  public bindTable(table: ITable, access: TableAccess): this {
-    if (access === 'read') table.grantReadData(this);
-    else table.grantReadWriteData(this);
+  /**
+   * Grants exactly the listed DynamoDB actions on the table and its indexes, and
+   * sets ENV.tableName. Narrower than table.grantReadData/grantReadWriteData, which
+   * add Scan, BatchGetItem, DescribeTable, ConditionCheckItem and more.
+   */
+  public bindTable(table: ITable, actions: readonly TableAction[]): this {
+    if (actions.length === 0) throw new Error(`${this.node.path}: bindTable grants nothing`);
+    if (new Set(actions).size !== actions.length) throw new Error(`${this.node.path}: bindTable lists an action twice`);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [...actions],
+        resources: [table.tableArn, `${table.tableArn}/index/*`],
+      }),
+    );
+    // Only for a customer-managed table key (qtrack's table uses the AWS-owned one).
+    if (table.encryptionKey) {
+      if (actions.some((a) => a !== 'dynamodb:GetItem' && a !== 'dynamodb:Query')) table.encryptionKey.grantEncryptDecrypt(this);
+      else table.encryptionKey.grantDecrypt(this);
+    }
     this.setEnv('tableName', table.tableName);
     const tableId = nagLogicalId(table);
     if (tableId) {
       acknowledge(
         this.executionRole,
         `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
-        `The ${access} grant covers the table's own global secondary indexes (queries by gsi1), nothing outside this table.`,
+        `The grant of ${actions.join(', ')} extends to this table's own global secondary indexes (queries by gsi1), nothing outside this table.`,
       );
     }
     return this;

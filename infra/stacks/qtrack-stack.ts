@@ -9,7 +9,7 @@ import { Alerting } from '../constructs/alerting';
 import { DataStore } from '../constructs/data-store';
 import { DepartmentUploads, type UploadingDepartment } from '../constructs/department-uploads';
 import { Operations } from '../constructs/operations';
-import type { PipelineFunction } from '../constructs/pipeline-function';
+import type { PipelineFunction, TableAction } from '../constructs/pipeline-function';
 import { ScheduledJobs } from '../constructs/scheduled-jobs';
 import { SubmissionIntake } from '../constructs/submission-intake';
 import { acknowledge } from '../nag';
@@ -20,6 +20,23 @@ export const DEFAULT_SUMMARY_DAYS = 15;
 export const DEFAULT_PLAN = '15th';
 /** 01:00 UTC is 09:00 in Shanghai: runs at the start of the office's working day. */
 export const DEFAULT_SCHEDULE_HOUR_UTC = 1;
+
+/**
+ * The DynamoDB actions each function's code calls (functions/adapters/dynamodb/),
+ * and nothing else: no Scan (the repository's Scan fallback only serves old local
+ * data dirs, through the CLI), no BatchGetItem, no DescribeTable, no wildcard.
+ */
+export const TABLE_ACTIONS = {
+  // stores versions, pointers and record chunks, deletes superseded chunks with
+  // BatchWriteItem, then evaluates the period and claims and delivers its alerts
+  ingest: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
+  // reads current versions and records; claims, stores and marks alerts
+  evaluate: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+  // evaluates the open quarters and delivers pending alerts, as evaluate does
+  monitor: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+  // reads versions, records and alerts; writes only to S3
+  summary: ['dynamodb:GetItem', 'dynamodb:Query'],
+} as const satisfies Record<string, readonly TableAction[]>;
 
 export interface QtrackStackProps extends StackProps {
   /** Days after a quarter's end by which its submissions are due. @default 10 */
@@ -87,16 +104,21 @@ export class QtrackStack extends Stack {
         list: [PREFIX.reports],
         write: [PREFIX.reports, PREFIX.alerts],
       })
-      .bindTable(table, 'readWrite')
+      .bindTable(table, TABLE_ACTIONS.ingest)
       .bindAlertTopic(alertTopic);
     // evaluate and monitor: read submissions from the table, claim alerts in it,
     // write each alert to alerts/ and publish it.
-    for (const fn of [evaluate, monitor]) {
-      fn.bindTable(table, 'readWrite').bindBucket('reportsBucket', reports, { write: [PREFIX.alerts] }).bindAlertTopic(alertTopic);
-    }
+    evaluate
+      .bindTable(table, TABLE_ACTIONS.evaluate)
+      .bindBucket('reportsBucket', reports, { write: [PREFIX.alerts] })
+      .bindAlertTopic(alertTopic);
+    monitor
+      .bindTable(table, TABLE_ACTIONS.monitor)
+      .bindBucket('reportsBucket', reports, { write: [PREFIX.alerts] })
+      .bindAlertTopic(alertTopic);
     // summary: reads versions and alerts from the table, writes summaries/ only; it
     // raises no alerts, so it gets no topic.
-    summary.bindTable(table, 'read').bindBucket('reportsBucket', reports, { write: [PREFIX.summaries] });
+    summary.bindTable(table, TABLE_ACTIONS.summary).bindBucket('reportsBucket', reports, { write: [PREFIX.summaries] });
 
     this.uploads = new DepartmentUploads(this, 'DepartmentUploads', {
       submissions,

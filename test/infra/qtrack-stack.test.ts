@@ -55,9 +55,9 @@ describe('functions', () => {
     }
   });
 
-  it('gives ingest 1024 MB and 5 minutes, the others their own sizes', () => {
+  it('gives ingest 4,096 MB and 180 s (sized by bench/ingest.ts), the others their own sizes', () => {
     const props = (fn: PipelineFunction) => json.Resources[logicalId(fn)].Properties!;
-    expect([props(ingest).MemorySize, props(ingest).Timeout]).toEqual([1024, 300]);
+    expect([props(ingest).MemorySize, props(ingest).Timeout]).toEqual([4096, 180]);
     expect([props(evaluate).MemorySize, props(evaluate).Timeout]).toEqual([512, 120]);
     expect([props(monitor).MemorySize, props(monitor).Timeout]).toEqual([512, 120]);
     expect([props(summary).MemorySize, props(summary).Timeout]).toEqual([1024, 300]);
@@ -211,7 +211,7 @@ describe('intake: S3 → SQS → ingest', () => {
 
   it('sizes the queue for ingest and dead-letters a message after 3 receives', () => {
     expect(json.Resources[ids.queue].Properties).toEqual({
-      VisibilityTimeout: 1800, // 6 × the 300 s ingest timeout
+      VisibilityTimeout: 1080, // 6 × the 180 s ingest timeout, and more than the 2-minute alert lease
       MessageRetentionPeriod: 345600,
       SqsManagedSseEnabled: true,
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [ids.dlq, 'Arn'] }, maxReceiveCount: 3 },
@@ -232,12 +232,12 @@ describe('intake: S3 → SQS → ingest', () => {
     }
   });
 
-  it('feeds ingest in small batches with per-message failure reporting', () => {
+  it('feeds ingest one message at a time, so a hang or out-of-memory takes no neighbour down', () => {
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [ids.queue, 'Arn'] },
       FunctionName: { Ref: logicalId(ingest) },
-      BatchSize: 5,
+      BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
@@ -326,6 +326,7 @@ describe('stateful resources', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
       DeletionProtectionEnabled: true,
+      TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
       GlobalSecondaryIndexes: [
         {
           IndexName: gsi.indexName,
