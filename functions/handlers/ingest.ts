@@ -5,7 +5,8 @@ import type { SQSBatchResponse, SQSEvent, S3Event } from 'aws-lambda';
 import { inPlan } from '../core/catalog';
 import type { PipelineDeps } from '../core/use-cases/deps';
 import { evaluateAndAlert } from '../core/use-cases/evaluate';
-import { type IngestResult, type UploadedObject, NotASubmissionKeyError, ingestSubmission } from '../core/use-cases/ingest';
+import { NotASubmissionKeyError } from '../core/object-keys';
+import { type IngestResult, type UploadedObject, ingestSubmission } from '../core/use-cases/ingest';
 import { lambdaDeps } from '../runtime/lambda';
 
 /** S3 notification keys are URL-encoded with '+' for spaces; undefined for a broken % escape. */

@@ -1,122 +1,156 @@
-// Command-line parsing: commands, their options and the global ones. Anything
-// unknown is a usage error (exit 2) with a one-line bilingual message.
+// Command-line arguments, parsed at the edge once: the options every command
+// shares, option values turned into core values (period, department, clock), and
+// the "did you mean" of a mistyped name. Anything wrong is a usage error (exit 2)
+// with a one-line Chinese + English message.
+import type { Command } from 'commander';
+import { DEPARTMENTS, resolveDepartment } from '../core/catalog';
+import { BilingualError } from '../core/errors';
+import type { Department } from '../core/model';
+import { normalizePeriod, parseNow } from '../core/periods';
+import { normalizeKey } from '../core/text';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-  constructor(
-    readonly zh: string,
-    readonly en: string,
-  ) {
-    super(`${zh} / ${en}`);
+/** The command line cannot be run as written: what is wrong, Chinese first. */
+export class UsageError extends BilingualError {}
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** The options every command takes. */
+export interface GlobalOptions {
+  dataDir?: string;
+  now?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+/** What a command's action is given: where to write, and how to hand back its exit code. */
+export interface Cli {
+  readonly io: Io;
+  /** Runs a command's body; the exit code it returns is main's (errors go to main too). */
+  run(options: GlobalOptions, body: () => Promise<number>): Promise<void>;
+}
+
+/** A value option's parser: an empty value, or the next option taken as the value, is a missing value. */
+export function optionValue(name: string): (value: string) => string {
+  return (value) => {
+    if (value === '' || value.startsWith('--')) throw new UsageError(`选项 --${name} 缺少取值`, `option --${name} needs a value`);
+    return value;
+  };
+}
+
+/** Two-line help text: Chinese first, then English. */
+export const bi = (zh: string, en: string) => `${zh}\n${en}`;
+
+/** The global options, listed under their own heading in every command's help. */
+export function withGlobalOptions(cmd: Command): Command {
+  return cmd
+    .optionsGroup('全局选项 / global options:')
+    .option('--data-dir <DIR>', bi('本地数据目录（默认 .qtrack/）', 'local data directory (default .qtrack/)'), optionValue('data-dir'))
+    .option('--now <ISO>', bi('固定“当前时间”，如 2026-04-05 或 2026-04-05T10:00:00+08:00', 'fix the clock, e.g. 2026-04-05 or 2026-04-05T10:00:00+08:00'), optionValue('now'))
+    .option('--json', bi('机器可读输出', 'machine-readable output'))
+    .option('--verbose', bi('打印处理日志', "print the pipeline's log lines"));
+}
+
+export function periodOption(cmd: Command, required: boolean): Command {
+  return cmd.option(
+    '--period <P>',
+    bi(`统计期${required ? '（必填）' : ''}，如 2026-Q1 或 2026年第1季度`, `the quarter${required ? ' (required)' : ''}, e.g. 2026-Q1 or 2026年第1季度`),
+    optionValue('period'),
+  );
+}
+
+export function departmentOption(cmd: Command, required: boolean): Command {
+  return cmd
+    .option(
+      '--department <D>',
+      bi(`部门${required ? '（必填）' : ''}：代码或中文名称，如 market-regulation 或 区市场监管局`, `the department${required ? ' (required)' : ''}: its code or Chinese name, e.g. market-regulation`),
+      optionValue('department'),
+    )
+    .addHelpText('after', () => `\n部门 / departments (--department):\n${DEPARTMENTS.map((d) => `  ${d.code.padEnd(22)}${padWide(d.name, 14)}${d.nameEn}`).join('\n')}\n`);
+}
+
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/g;
+
+/** The columns a text takes in a terminal: CJK and full-width characters take two. */
+export function displayWidth(text: string): number {
+  return text.length + (text.match(WIDE)?.length ?? 0);
+}
+
+function padWide(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(1, width - displayWidth(text)));
+}
+
+export function requirePeriod(raw: string | undefined, required: boolean): string | undefined {
+  if (raw === undefined) {
+    if (required) throw new UsageError('缺少 --period（如 2026-Q1）', 'missing --period (e.g. 2026-Q1)');
+    return undefined;
   }
+  const period = normalizePeriod(raw);
+  if (!period) throw new UsageError(`无法识别的统计期“${raw}”，请写成 2026-Q1 或 2026年第1季度`, `unrecognised period "${raw}"; write it as 2026-Q1 or 2026年第1季度`);
+  return period;
 }
 
-interface CommandSpec {
-  options: string[]; // value options
-  flags: string[]; // boolean options
-  positional: 0 | 1 | 'many';
-}
-
-const GLOBAL_OPTIONS = ['data-dir', 'now'];
-const GLOBAL_FLAGS = ['json', 'verbose', 'help'];
-
-export const COMMANDS: Record<string, CommandSpec> = {
-  demo: { options: [], flags: [], positional: 0 },
-  template: { options: ['department', 'out', 'period'], flags: ['force'], positional: 0 },
-  validate: { options: ['department', 'period', 'out'], flags: [], positional: 1 },
-  inspect: { options: [], flags: [], positional: 'many' },
-  submit: { options: ['department', 'period', 'out'], flags: [], positional: 1 },
-  report: { options: ['out'], flags: [], positional: 1 },
-  versions: { options: ['period', 'department'], flags: [], positional: 0 },
-  evaluate: { options: ['period'], flags: [], positional: 0 },
-  monitor: { options: [], flags: [], positional: 0 },
-  alerts: { options: ['period'], flags: [], positional: 0 },
-  summary: { options: ['period', 'out'], flags: [], positional: 0 },
-  help: { options: [], flags: [], positional: 0 },
-};
-
-export interface ParsedArgs {
-  command: string;
-  file?: string;
-  /** every positional argument (inspect takes several files) */
-  files: string[];
-  options: Record<string, string>;
-  flags: Set<string>;
-}
-
-export function parseArgs(argv: string[]): ParsedArgs {
-  const [command = 'help', ...rest] = argv;
-  if (command === '--help' || command === '-h') return { command: 'help', files: [], options: {}, flags: new Set() };
-  const spec = COMMANDS[command];
-  if (!spec) {
-    throw new UsageError(
-      `未知命令“${command}”；可用命令：${Object.keys(COMMANDS).join('、')}`,
-      `unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(', ')}`,
-    );
+/** A department code from its code, Chinese name, English name or alias; a near miss is suggested. */
+export function requireDepartment(raw: string | undefined, required: boolean): string | undefined {
+  if (raw === undefined) {
+    if (required) throw new UsageError('缺少 --department（部门代码，如 market-regulation）', 'missing --department (a department code, e.g. market-regulation)');
+    return undefined;
   }
-  const options: Record<string, string> = {};
-  const flags = new Set<string>();
-  const positional: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    if (arg === '-h') {
-      flags.add('help');
-      continue;
+  const d = resolveDepartment(raw);
+  if (d) return d.code;
+  const near = closest(
+    raw,
+    DEPARTMENTS.flatMap((x) => [x.code, x.name, ...x.aliases].map((k): [string, Department] => [k, x])),
+  );
+  const codes = DEPARTMENTS.map((x) => x.code);
+  throw new UsageError(
+    `未知部门“${raw}”；${near ? `是否要找 ${near.code}（${near.name}）？` : ''}可用代码：${codes.join('、')}`,
+    `unknown department "${raw}"; ${near ? `did you mean ${near.code} (${near.nameEn})? ` : ''}codes: ${codes.join(', ')}`,
+  );
+}
+
+export function clockStart(raw: string | undefined): Date | undefined {
+  if (raw === undefined) return undefined;
+  const now = parseNow(raw);
+  if (!now) throw new UsageError(`--now 的值“${raw}”不是 ISO 日期或时间`, `--now "${raw}" is not an ISO date or date-time`);
+  return now;
+}
+
+/** Levenshtein distance, by code point. */
+export function editDistance(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  const row = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= y.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (x[i - 1] === y[j - 1] ? 0 : 1));
+      diagonal = above;
     }
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    if (spec.flags.includes(name) || GLOBAL_FLAGS.includes(name)) {
-      if (eq >= 0) throw new UsageError(`选项 --${name} 不带值`, `option --${name} takes no value`);
-      flags.add(name);
-    } else if (spec.options.includes(name) || GLOBAL_OPTIONS.includes(name)) {
-      const value = eq >= 0 ? arg.slice(eq + 1) : rest[++i];
-      if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) {
-        throw new UsageError(`选项 --${name} 缺少取值`, `option --${name} needs a value`);
-      }
-      options[name] = value;
-    } else {
-      const known = [...spec.options, ...GLOBAL_OPTIONS, ...spec.flags, ...GLOBAL_FLAGS].map((o) => `--${o}`).join(' ');
-      throw new UsageError(`命令 ${command} 不支持选项 --${name}（可用：${known}）`, `command ${command} has no option --${name} (known: ${known})`);
-    }
   }
-  const most = spec.positional === 'many' ? Infinity : spec.positional;
-  if (positional.length > most) {
-    throw new UsageError(`多余的参数“${positional[most]}”`, `unexpected argument "${positional[most]}"`);
-  }
-  if (spec.positional !== 0 && positional.length === 0 && !flags.has('help')) {
-    if (command === 'report') throw new UsageError('命令 report 需要报送编号（submit 输出中的 submissionId）', 'command report needs a submission ID (the submissionId submit prints)');
-    throw new UsageError(`命令 ${command} 需要文件参数`, `command ${command} needs a FILE argument`);
-  }
-  return { command, file: positional[0], files: positional, options, flags };
+  return row[y.length]!;
 }
 
-export const USAGE = `qtrack — 长宁区质量提升指标季度数据管道 / quarterly quality-data pipeline
-
-用法 / usage: qtrack <command> [options]
-
-  demo                                   运行演示流程 / run the demo pipeline (= npm start)
-  template --department D [--period P] [--out F] [--force]
-                                         生成部门空白模板（不覆盖已有文件，除非 --force）/ write a department's blank workbook (never over a file without --force)
-  validate FILE [--department D] [--period P] [--out DIR] [--json]
-                                         只校验不入库；报告和批注副本写在文件旁 / check without storing; report and annotated copy beside the file (exit 0 accepted, 1 rejected, 2 could not run)
-  inspect FILE... [--json]               查看系统读到的内容 / what qtrack reads in a workbook: sheets, kinds, headers, cells
-  submit FILE --department D --period P [--out DIR] [--json]
-                                         上传并等待入库结果 / upload and wait for the ingest report (exit 0/1)
-  report ID [--out DIR] [--json]         取回某个版本的报告、批注副本和原文件 / a stored version's report, annotated copy and raw file
-  versions --period P [--department D] [--json]
-                                         版本记录及各表当前数据来源 / the versions of a quarter and which one each sheet kind's data comes from
-  evaluate --period P [--json]           评估指标并预警 / evaluate targets and raise alerts
-  monitor [--json]                       每日监测（逾期、证书到期）/ the daily monitoring job for --now
-  alerts [--period P] [--json]           列出预警 / list stored alerts
-  summary --period P [--out DIR]         生成季度汇总 / write the quarterly summary
-
-全局选项 / global options:
-  --data-dir DIR   本地数据目录 / local data directory (default .qtrack/)
-  --now ISO        固定“当前时间” / fix the clock, e.g. 2026-04-05 or 2026-04-05T10:00:00+08:00
-  --json           机器可读输出 / machine-readable output
-  --verbose        打印处理日志 / print the pipeline's log lines
-`;
+/**
+ * The candidate nearest to what was typed, when it is a near miss: at most one
+ * edit per three characters (1 to 3), compared as normalised keys (case, width
+ * and spaces do not count).
+ */
+export function closest<T>(typed: string, candidates: Iterable<readonly [key: string, value: T]>): T | undefined {
+  const key = normalizeKey(typed);
+  const limit = Math.max(1, Math.min(3, Math.floor([...key].length / 3)));
+  let best: T | undefined;
+  let bestDistance = limit + 1;
+  for (const [k, value] of candidates) {
+    const d = editDistance(key, normalizeKey(k));
+    if (d < bestDistance) {
+      best = value;
+      bestDistance = d;
+    }
+  }
+  return best;
+}

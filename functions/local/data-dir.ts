@@ -1,6 +1,7 @@
 // The local data directory (default .qtrack/): dynalite's LevelDB files and
 // s3rver's buckets, plus a marker that says the directory is qtrack's. A directory
 // that is not qtrack's, or whose marker is damaged, is never written to.
+import { BilingualError } from '../core/errors';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ATOMIC_TEMP_PREFIX, writeFileAtomic } from './queue';
@@ -8,15 +9,8 @@ import { ATOMIC_TEMP_PREFIX, writeFileAtomic } from './queue';
 export const MARKER = 'qtrack-data.json';
 const FORMAT = 1;
 
-export class DataDirError extends Error {
-  override name = 'DataDirError';
-  constructor(
-    readonly zh: string,
-    readonly en: string,
-  ) {
-    super(`${zh} / ${en}`);
-  }
-}
+/** The data directory cannot be used: why, and what to do. */
+export class DataDirError extends BilingualError {}
 
 export interface DataDir {
   root: string;

@@ -1,4 +1,6 @@
 // Human-readable output of the CLI (the --json output is the data itself).
+import { STATUS_LABEL } from '../core/labels';
+import { kindRule } from '../core/indicator-kinds';
 import { DEPARTMENTS } from '../core/catalog';
 import type { Alert, CurrentVersion, EvaluationResult, IndicatorStatus, RecordKind, ValidationReport } from '../core/model';
 import { localDateTime } from '../core/periods';
@@ -14,13 +16,8 @@ function departmentName(code: string | undefined): string {
 
 const kindName = (k: RecordKind) => `${sheetSpec(k).zh}（${k}）`;
 
-const STATUS: Record<IndicatorStatus, string> = {
-  met: '达标 met',
-  at_risk: '预警 at risk',
-  breached: '未达标 breached',
-  no_data: '无数据 no data',
-  needs_review: '待评审 needs review',
-};
+/** '达标 met': the one status table, as the CLI prints it */
+const STATUS = Object.fromEntries(Object.entries(STATUS_LABEL).map(([k, l]) => [k, `${l.zh} ${l.en}`])) as Record<IndicatorStatus, string>;
 
 export function formatReport(report: ValidationReport): string {
   const head =
@@ -92,12 +89,12 @@ function show(v: unknown): string {
 export function formatEvaluation(result: EvaluationResult, raised: Alert[]): string {
   const lines = [`${result.period} 指标评估 / evaluation (${result.plan})`];
   for (const i of result.indicators) {
-    const figures =
-      i.kind === 'flow'
-        ? `本季度 quarter ${show(i.quarter)}  累计 total ${show(i.cumulative)}  年度累计 year ${show(i.yearToDate)}`
-        : i.kind === 'threshold'
-          ? `值 value ${show(i.value)}  年度累计 year ${show(i.yearToDate)}`
-          : `值 value ${show(i.value)}`;
+    const rule = kindRule(i.kind);
+    const figures = rule.accumulates
+      ? `本季度 quarter ${show(i.quarter)}  累计 total ${show(i.cumulative)}  年度累计 year ${show(i.yearToDate)}`
+      : rule.yearToDate !== 'value'
+        ? `值 value ${show(i.value)}  年度累计 year ${show(i.yearToDate)}`
+        : `值 value ${show(i.value)}`;
     lines.push(`  ${STATUS[i.status].padEnd(16)} ${i.code.padEnd(40)} ${figures}  目标 target ${show(i.target)}${i.expected !== null ? `  进度 pace ${show(i.expected)}` : ''}`);
   }
   lines.push(`本次新预警 / alerts raised by this run: ${raised.length}`);

@@ -7,20 +7,17 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { DynamoAlertRepository } from '../adapters/dynamodb/alert-repository';
-import { DynamoSubmissionRepository } from '../adapters/dynamodb/submission-repository';
-import { S3ObjectStore } from '../adapters/s3/object-store';
-import { nodeInflate } from '../adapters/zlib/inflate';
-import { nodeDeflate } from '../adapters/zlib/deflate';
-import { DEPARTMENTS, loadPlan, resolveDepartment } from '../core/catalog';
+import { resolveDepartment } from '../core/catalog';
 import type { Alert } from '../core/model';
-import { DEFAULT_OFFSETS, normalizePeriod } from '../core/periods';
+import { normalizePeriod } from '../core/periods';
 import type { AlertPublisher, Clock, Logger } from '../core/ports';
 import type { PipelineDeps } from '../core/use-cases/deps';
-import { type IngestResult, parseSubmissionKey } from '../core/use-cases/ingest';
+import { parseSubmissionKey, PREFIX } from '../core/object-keys';
+import type { IngestResult } from '../core/use-cases/ingest';
 import { recoverAlerts } from '../core/use-cases/raise-alerts';
 import { createIngestHandler } from '../handlers/ingest';
-import { BUCKETS, PREFIX, TABLE } from '../runtime/tables';
+import { awsStores, composePipeline } from '../runtime/compose';
+import { BUCKETS, QUEUE, TABLE } from '../runtime/contract';
 import { openDataDir } from './data-dir';
 import { LocalQueue, type QueueEntry } from './queue';
 import { type LocalServers, startLocalServers } from './servers';
@@ -62,7 +59,8 @@ export function replayClock(start: Date): Clock & { set(instant: Date): void } {
   return { now: () => new Date(t++), set: (instant) => (t = instant.getTime()) };
 }
 
-const MAX_RECEIVES = 3; // as the queue's redrive policy in the stack
+/** as the queue's redrive policy in the stack */
+const MAX_RECEIVES = QUEUE.maxReceiveCount;
 
 /** S3 encodes notification keys like a URL query: each segment encoded, spaces as '+'. */
 export function encodeS3Key(key: string): string {
@@ -124,20 +122,12 @@ export async function openLocalPipeline(options: LocalOptions): Promise<LocalPip
   const replay = options.now && replayClock(options.now);
   const clock: Clock = replay || { now: () => new Date() };
   const publisher: AlertPublisher | undefined = options.onAlert && { publish: async (a) => options.onAlert!(a) };
-  const deps: PipelineDeps = {
-    plan: loadPlan(),
-    departments: DEPARTMENTS,
-    offsets: DEFAULT_OFFSETS,
-    inflate: nodeInflate,
-    deflate: nodeDeflate,
-    submissions: new DynamoSubmissionRepository(clients.dynamodb, TABLE.logicalName),
-    alerts: new DynamoAlertRepository(clients.dynamodb, TABLE.logicalName),
-    uploads: new S3ObjectStore(clients.s3, BUCKETS.submissions),
-    reports: new S3ObjectStore(clients.s3, BUCKETS.reports),
+  const deps: PipelineDeps = composePipeline({
+    ...awsStores(clients, { table: TABLE.logicalName, submissionsBucket: BUCKETS.submissions, reportsBucket: BUCKETS.reports }),
     publisher,
     clock,
     logger: options.logger,
-  };
+  });
 
   const queue = new LocalQueue(dir.root);
   const pending: Promise<void>[] = [];

@@ -9,7 +9,7 @@ import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import dynalite from 'dynalite';
 import { Level } from 'level';
 import S3rver from 's3rver';
-import { BUCKETS, createTableInput, TABLE } from '../runtime/tables';
+import { BUCKETS, createTableInput, TABLE } from '../runtime/contract';
 import { type Clients, localClients } from '../runtime/clients';
 import { DataDirError, type DataDir } from './data-dir';
 

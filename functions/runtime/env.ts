@@ -1,20 +1,11 @@
-// The environment contract between the CDK stack (which sets these variables)
-// and the functions (which read them at cold start). One list, used by both.
+// Reading the environment the stack sets (names in contract.ts) at cold start.
 
-export const ENV = {
-  tableName: 'QTRACK_TABLE_NAME',
-  submissionsBucket: 'QTRACK_SUBMISSIONS_BUCKET',
-  reportsBucket: 'QTRACK_REPORTS_BUCKET',
-  alertTopicArn: 'QTRACK_ALERT_TOPIC_ARN',
-  plan: 'QTRACK_PLAN',
-  dueDays: 'QTRACK_DUE_DAYS',
-  summaryDays: 'QTRACK_SUMMARY_DAYS',
-} as const;
+import { QtrackError } from '../core/errors';
+import { ENV, type EnvKey } from './contract';
 
-export type EnvKey = keyof typeof ENV;
+export { ENV, type EnvKey } from './contract';
 
-export class MissingEnvError extends Error {
-  override name = 'MissingEnvError';
+export class MissingEnvError extends QtrackError {
   constructor(readonly variable: string) {
     super(`missing environment variable ${variable}`);
   }
@@ -28,10 +19,10 @@ export function requireEnv(env: Record<string, string | undefined>, key: EnvKey)
   return value;
 }
 
-/** Reads an optional integer variable with a default. */
-export function intEnv(env: Record<string, string | undefined>, key: EnvKey, fallback: number): number {
+/** Reads an optional integer variable; undefined when unset (the composition's default applies). */
+export function intEnv(env: Record<string, string | undefined>, key: EnvKey): number | undefined {
   const value = env[ENV[key]];
-  if (value === undefined || value === '') return fallback;
+  if (value === undefined || value === '') return undefined;
   const n = Number(value);
   if (!Number.isInteger(n)) throw new Error(`environment variable ${ENV[key]} must be an integer, got ${value}`);
   return n;

@@ -4,7 +4,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { TABLE } from '../../functions/runtime/tables';
+import { TABLE } from '../../functions/runtime/contract';
 
 export interface SecureBucketProps {
   /** Where S3 server access logs go. @default - none (the log bucket itself) */
@@ -73,7 +73,7 @@ export class DataStore extends Construct {
   public readonly submissions: SecureBucket;
   /** Validation reports, alerts and quarterly summaries. */
   public readonly reports: SecureBucket;
-  /** The single table described by TABLE in functions/runtime/tables.ts. */
+  /** The single table described by TABLE in functions/runtime/contract.ts. */
   public readonly table: Table;
 
   constructor(scope: Construct, id: string, props: DataStoreProps = {}) {

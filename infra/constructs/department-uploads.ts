@@ -5,7 +5,7 @@
 import { Effect, ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { PREFIX } from '../../functions/runtime/tables';
+import { PREFIX } from '../../functions/core/object-keys';
 import { acknowledge, nagLogicalId } from '../nag';
 
 export interface UploadingDepartment {

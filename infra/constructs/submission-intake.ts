@@ -6,7 +6,8 @@ import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { PREFIX } from '../../functions/runtime/tables';
+import { PREFIX } from '../../functions/core/object-keys';
+import { QUEUE } from '../../functions/runtime/contract';
 import { PipelineFunction } from './pipeline-function';
 
 /** Lambda's guidance: visibility timeout at least six times the function timeout. */
@@ -43,8 +44,8 @@ export const INGEST_MEMORY_MB = 4096;
 export const INGEST_TIMEOUT = Duration.seconds(180);
 /** One message per invocation; see above. */
 export const INGEST_BATCH_SIZE = 1;
-/** Receives before a message is dead-lettered (the local runner's MAX_RECEIVES matches it). */
-export const MAX_RECEIVE_COUNT = 3;
+/** Receives before a message is dead-lettered (the contract's, which the local queue follows too). */
+export const MAX_RECEIVE_COUNT = QUEUE.maxReceiveCount;
 
 export interface SubmissionIntakeProps {
   /** The bucket departments upload to. */

@@ -3,7 +3,8 @@
 // apart from the stateless ones (intake, jobs, alerting, operations).
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct, IConstruct } from 'constructs';
-import { PREFIX } from '../../functions/runtime/tables';
+import { PREFIX } from '../../functions/core/object-keys';
+import { DEFAULT_OFFSETS } from '../../functions/core/periods';
 import departmentRegistry from '../../schemas/departments.json';
 import { Alerting } from '../constructs/alerting';
 import { DataStore } from '../constructs/data-store';
@@ -14,9 +15,9 @@ import { ScheduledJobs } from '../constructs/scheduled-jobs';
 import { SubmissionIntake } from '../constructs/submission-intake';
 import { acknowledge } from '../nag';
 
-/** Defaults of the configurable offsets; PRODUCT.md §4 (a test checks they match core/periods). */
-export const DEFAULT_DUE_DAYS = 10;
-export const DEFAULT_SUMMARY_DAYS = 15;
+/** Defaults of the configurable offsets: the core's own (core/periods.ts), not a copy. */
+export const DEFAULT_DUE_DAYS = DEFAULT_OFFSETS.dueDays;
+export const DEFAULT_SUMMARY_DAYS = DEFAULT_OFFSETS.summaryDays;
 export const DEFAULT_PLAN = '15th';
 /** 01:00 UTC is 09:00 in Shanghai: runs at the start of the office's working day. */
 export const DEFAULT_SCHEDULE_HOUR_UTC = 1;

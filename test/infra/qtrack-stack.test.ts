@@ -4,7 +4,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/runtime/env';
-import { PREFIX, TABLE } from '../../functions/runtime/tables';
+import { TABLE } from '../../functions/runtime/contract';
+import { PREFIX } from '../../functions/core/object-keys';
 import departmentRegistry from '../../schemas/departments.json';
 import type { PipelineFunction } from '../../infra/constructs/pipeline-function';
 import { actionsOf, buildStack, environmentOf, grantsOf, logicalId, statementsOf } from './helpers';

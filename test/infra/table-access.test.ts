@@ -1,7 +1,7 @@
 // Each function's role grants exactly the DynamoDB actions its code calls (issue 10),
 // on the table and its indexes only; and the table expires what it should by TTL.
 import { describe, expect, it } from 'vitest';
-import { TABLE } from '../../functions/runtime/tables';
+import { TABLE } from '../../functions/runtime/contract';
 import type { PipelineFunction } from '../../infra/constructs/pipeline-function';
 import { actionsOf, buildStack, flatten, logicalId, statementsOf } from './helpers';
 

@@ -7,7 +7,8 @@ import { DynamoAlertRepository } from '../../functions/adapters/dynamodb/alert-r
 import { MemoryAlertRepository, MemoryObjectStore, MemoryPublisher, silentLogger } from '../../functions/adapters/memory';
 import type { Alert } from '../../functions/core/model';
 import type { AlertRepository, Lease } from '../../functions/core/ports';
-import { ALERT_LEASE_MS, alertKey, deliverPending, raiseAlerts, recoverAlerts } from '../../functions/core/use-cases/raise-alerts';
+import { alertKey } from '../../functions/core/object-keys';
+import { ALERT_LEASE_MS, deliverPending, raiseAlerts, recoverAlerts } from '../../functions/core/use-cases/raise-alerts';
 import { type Embedded, startEmbedded } from '../support/embedded';
 
 const T = Date.parse('2026-04-05T02:00:00Z');

@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { benchWorkbook } from '../../bench/data';
 import { nodeInflate } from '../../functions/adapters/zlib/inflate';
-import { ISSUES_SHEET } from '../../functions/core/workbook/annotate';
+import { ISSUES_SHEET } from '../../functions/core/workbook/write/annotate';
 import { bytesSource, entryBytes, findEntry, readZipDirectory } from '../../functions/core/workbook/zip';
 import { collect } from '../unit/workbook/helpers';
 import { openWorkbook } from '../../functions/core/workbook/open';
@@ -22,7 +22,7 @@ const module = (path: string) => JSON.stringify(pathToFileURL(join(ROOT, path)).
 /** Annotates FILE into OUT and prints { form, ms, peakMb } (VmHWM: the process's peak resident set). */
 const CHILD = `
 import { readFileSync, writeFileSync } from 'node:fs';
-const { annotateWorkbook } = await import(${module('functions/core/workbook/annotate.ts')});
+const { annotateWorkbook } = await import(${module('functions/core/workbook/write/annotate.ts')});
 const { nodeInflate } = await import(${module('functions/adapters/zlib/inflate.ts')});
 const { nodeDeflate } = await import(${module('functions/adapters/zlib/deflate.ts')});
 const [file, out] = process.argv.slice(1);

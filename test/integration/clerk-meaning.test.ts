@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { loadPlan } from '../../functions/core/catalog';
 import type { ValidationReport } from '../../functions/core/model';
-import { buildTemplate, HEADER_ROW } from '../../functions/core/workbook/template';
+import { buildTemplate, HEADER_ROW } from '../../functions/core/workbook/write/template';
 import { main } from '../../functions/local/cli';
 import { sampleCreditCode } from '../../functions/local/demo';
 import { silentLogger } from '../../functions/adapters/memory';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../functions/adapters/memory';
 import { DynamoSubmissionRepository } from '../../functions/adapters/dynamodb/submission-repository';
 import type { RecordKind, SubmissionVersion } from '../../functions/core/model';
-import { TABLE } from '../../functions/runtime/tables';
+import { TABLE } from '../../functions/runtime/contract';
 import { type LocalPipeline, openLocalPipeline } from '../../functions/local/runtime';
 import { version } from '../unit/evaluation/builders';
 

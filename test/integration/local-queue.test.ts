@@ -18,7 +18,7 @@ import { openDataDir } from '../../functions/local/data-dir';
 import { LocalQueue, type QueueEntry } from '../../functions/local/queue';
 import { openLocalPipeline, s3Notification } from '../../functions/local/runtime';
 import { startLocalServers } from '../../functions/local/servers';
-import { BUCKETS } from '../../functions/runtime/tables';
+import { BUCKETS } from '../../functions/runtime/contract';
 
 const ROOT = resolve(__dirname, '../..');
 const NOW = new Date('2026-04-05T00:00:00+08:00');

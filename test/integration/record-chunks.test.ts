@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordSink } from '../../functions/core/model';
 import { checkSubmission } from '../../functions/core/submission/check';
 import { ingestSubmission } from '../../functions/core/use-cases/ingest';
-import { TABLE } from '../../functions/runtime/tables';
+import { TABLE } from '../../functions/runtime/contract';
 import { type Embedded, embeddedDeps, startEmbedded } from '../support/embedded';
 import { type Cell, inspectionRows, xlsx } from '../support/workbooks';
 

@@ -10,17 +10,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FixedClock, MemoryAlertRepository, MemoryObjectStore, MemoryPublisher, MemorySubmissionRepository, silentLogger } from '../../functions/adapters/memory';
+import { FixedClock, MemoryPublisher, MemorySubmissionRepository, memoryStores, silentLogger } from '../../functions/adapters/memory';
 import { nodeInflate } from '../../functions/adapters/zlib/inflate';
-import { nodeDeflate } from '../../functions/adapters/zlib/deflate';
-import { DEPARTMENTS, loadPlan } from '../../functions/core/catalog';
+import { loadPlan } from '../../functions/core/catalog';
 import type { RecordSink, SheetKind } from '../../functions/core/model';
-import { DEFAULT_OFFSETS } from '../../functions/core/periods';
 import type { RecordChunk, SubmissionRepository } from '../../functions/core/ports';
 import { checkSubmission } from '../../functions/core/submission/check';
 import type { PipelineDeps } from '../../functions/core/use-cases/deps';
 import { IncompleteSubmissionError, ingestSubmission } from '../../functions/core/use-cases/ingest';
 import { type LocalPipeline, openLocalPipeline } from '../../functions/local/runtime';
+import { composePipeline } from '../../functions/runtime/compose';
 import { brandCertificate, CERT_HEADERS, inspectionRows, xlsx } from '../support/workbooks';
 
 type Kind = Exclude<SheetKind, 'cover'>;
@@ -93,20 +92,7 @@ describe('submit stores what validate read, whatever the storage latency', () =>
   });
 
   function memoryDeps(submissions: SubmissionRepository): PipelineDeps {
-    return {
-      plan,
-      departments: DEPARTMENTS,
-      offsets: DEFAULT_OFFSETS,
-      inflate: nodeInflate,
-    deflate: nodeDeflate,
-      submissions,
-      alerts: new MemoryAlertRepository(),
-      uploads: new MemoryObjectStore(),
-      reports: new MemoryObjectStore(),
-      publisher: new MemoryPublisher(),
-      clock: new FixedClock(NOW),
-      logger: silentLogger,
-    };
+    return composePipeline({ ...memoryStores(), submissions, publisher: new MemoryPublisher(), clock: new FixedClock(NOW), logger: silentLogger });
   }
 
   for (const [label, delay] of LATENCIES) {

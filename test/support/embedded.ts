@@ -10,17 +10,11 @@ import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
-import { DynamoAlertRepository } from '../../functions/adapters/dynamodb/alert-repository';
-import { DynamoSubmissionRepository } from '../../functions/adapters/dynamodb/submission-repository';
 import { FixedClock, MemoryPublisher, silentLogger } from '../../functions/adapters/memory';
-import { S3ObjectStore } from '../../functions/adapters/s3/object-store';
-import { nodeDeflate } from '../../functions/adapters/zlib/deflate';
-import { nodeInflate } from '../../functions/adapters/zlib/inflate';
-import { DEPARTMENTS, loadPlan } from '../../functions/core/catalog';
-import { DEFAULT_OFFSETS } from '../../functions/core/periods';
 import type { PipelineDeps } from '../../functions/core/use-cases/deps';
 import { type Clients, localClients } from '../../functions/runtime/clients';
-import { createTableInput } from '../../functions/runtime/tables';
+import { awsStores, composePipeline } from '../../functions/runtime/compose';
+import { createTableInput } from '../../functions/runtime/contract';
 
 export interface Stores {
   table: string;
@@ -74,19 +68,11 @@ export async function startEmbedded(): Promise<Embedded> {
  * went out and a fixed business clock.
  */
 export function embeddedDeps(clients: Clients, stores: Stores, now: Date, overrides: Partial<PipelineDeps> = {}): PipelineDeps & { publisher: MemoryPublisher } {
-  return {
-    plan: loadPlan(),
-    departments: DEPARTMENTS,
-    offsets: DEFAULT_OFFSETS,
-    inflate: nodeInflate,
-    deflate: nodeDeflate,
-    submissions: new DynamoSubmissionRepository(clients.dynamodb, stores.table),
-    alerts: new DynamoAlertRepository(clients.dynamodb, stores.table),
-    uploads: new S3ObjectStore(clients.s3, stores.uploads),
-    reports: new S3ObjectStore(clients.s3, stores.reports),
+  const deps = composePipeline({
+    ...awsStores(clients, { table: stores.table, submissionsBucket: stores.uploads, reportsBucket: stores.reports }),
     publisher: new MemoryPublisher(),
     clock: new FixedClock(now),
     logger: silentLogger,
-    ...overrides,
-  } as PipelineDeps & { publisher: MemoryPublisher };
+  });
+  return { ...deps, ...overrides } as PipelineDeps & { publisher: MemoryPublisher };
 }

@@ -2,10 +2,11 @@ import { type AttributeValue, type DynamoDBClient, GetItemCommand, PutItemComman
 import { sortAlerts } from '../../core/alerts/alerts';
 import type { Alert } from '../../core/model';
 import type { AlertRepository, Lease } from '../../core/ports';
+import { ITEM } from '../../runtime/contract';
 import { isConditionFailure, queryAll } from './submission-repository';
 
 /**
- * The alert outbox in the table (layout in runtime/tables.ts): one item per
+ * The alert outbox in the table (layout in runtime/contract.ts): one item per
  * alert id, with the run that holds its delivery (`owner`), until when
  * (`leaseUntil`, epoch ms), how many runs claimed it (`claims`) and whether it
  * was delivered. Every change of hands is a conditional write on what the
@@ -19,7 +20,7 @@ export class DynamoAlertRepository implements AlertRepository {
   ) {}
 
   private key(alert: Pick<Alert, 'period' | 'id'>) {
-    return { pk: { S: `A#${alert.period}` }, sk: { S: alert.id } };
+    return { pk: { S: ITEM.alerts(alert.period) }, sk: { S: alert.id } };
   }
 
   async claim(alert: Alert, lease: Lease, takeOver = false): Promise<Alert | undefined> {
@@ -29,8 +30,8 @@ export class DynamoAlertRepository implements AlertRepository {
           TableName: this.table,
           Item: {
             ...this.key(alert),
-            gsi1pk: { S: 'ALERT' },
-            gsi1sk: { S: `${alert.period}#${alert.createdAt}#${alert.id}` },
+            gsi1pk: { S: ITEM.alertIndex },
+            gsi1sk: { S: ITEM.alertIndexSort(alert.period, alert.createdAt, alert.id) },
             delivered: { BOOL: false },
             owner: { S: lease.owner },
             leaseUntil: { N: String(lease.until) },
@@ -81,17 +82,24 @@ export class DynamoAlertRepository implements AlertRepository {
   }
 
   async markDelivered(alert: Alert, owner: string): Promise<boolean> {
-    // unconditional: once it is out, no run that took the claim over needs to send it again
-    const out = await this.db.send(
-      new UpdateItemCommand({
-        TableName: this.table,
-        Key: this.key(alert),
-        UpdateExpression: 'SET delivered = :t',
-        ExpressionAttributeValues: { ':t': { BOOL: true } },
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    return out.Attributes?.owner?.S === undefined || out.Attributes.owner.S === owner;
+    // whoever holds the claim now: once it is out, no run that took it over needs to send it again
+    // (but an alert never claimed is not conjured as a bare item)
+    try {
+      const out = await this.db.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: this.key(alert),
+          UpdateExpression: 'SET delivered = :t',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':t': { BOOL: true } },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return out.Attributes?.owner?.S === undefined || out.Attributes.owner.S === owner;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
   }
 
   async undelivered(): Promise<Alert[]> {
@@ -101,7 +109,7 @@ export class DynamoAlertRepository implements AlertRepository {
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :a',
       FilterExpression: 'delivered = :f',
-      ExpressionAttributeValues: { ':a': { S: 'ALERT' }, ':f': { BOOL: false } },
+      ExpressionAttributeValues: { ':a': { S: ITEM.alertIndex }, ':f': { BOOL: false } },
     });
     return sortAlerts(items.map((item) => JSON.parse(item.data!.S!) as Alert));
   }
@@ -111,14 +119,14 @@ export class DynamoAlertRepository implements AlertRepository {
       ? await queryAll(this.db, {
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': { S: `A#${period}` } },
+          ExpressionAttributeValues: { ':pk': { S: ITEM.alerts(period) } },
           ConsistentRead: true,
         })
       : await queryAll(this.db, {
           TableName: this.table,
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :a',
-          ExpressionAttributeValues: { ':a': { S: 'ALERT' } },
+          ExpressionAttributeValues: { ':a': { S: ITEM.alertIndex } },
         });
     return sortAlerts(items.map((item) => JSON.parse(item.data!.S!) as Alert));
   }

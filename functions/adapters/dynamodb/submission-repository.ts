@@ -13,7 +13,7 @@ import {
 import { type CurrentPointers, RECORD_KINDS, currentFromPointers, takeCurrent } from '../../core/currency';
 import type { CurrentVersion, RecordKind, SubmissionVersion } from '../../core/model';
 import type { RecordChunk, SubmissionRepository } from '../../core/ports';
-import { TABLE } from '../../runtime/tables';
+import { ITEM, TABLE } from '../../runtime/contract';
 
 /** All items of a key condition, following pagination. */
 export async function queryAll(
@@ -33,7 +33,7 @@ export async function queryAll(
 const s = (v: string): AttributeValue => ({ S: v });
 
 /**
- * Submission versions in the single table (layout in runtime/tables.ts). Records
+ * Submission versions in the single table (layout in runtime/contract.ts). Records
  * are stored in chunks (one item per chunk, JSON) so that a 100k-row submission is
  * a few hundred writes, not 100k; the version becomes current only after all of
  * them, with one conditional write of the department's current pointers (one
@@ -50,7 +50,7 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
     const out = await this.db.send(
       new GetItemCommand({
         TableName: this.table,
-        Key: { pk: s(`P#${period}`), sk: s(`V#${department}#${submissionId}`) },
+        Key: { pk: s(ITEM.period(period)), sk: s(ITEM.version(department, submissionId)) },
         ConsistentRead: true,
       }),
     );
@@ -59,7 +59,7 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
 
   async findVersion(submissionId: string): Promise<SubmissionVersion | undefined> {
     const index = await this.db.send(
-      new GetItemCommand({ TableName: this.table, Key: { pk: s(`S#${submissionId}`), sk: s('S') }, ConsistentRead: true }),
+      new GetItemCommand({ TableName: this.table, Key: { pk: s(ITEM.filed(submissionId)), sk: s(ITEM.filedSort) }, ConsistentRead: true }),
     );
     if (index.Item) return this.getVersion(index.Item.period!.S!, index.Item.department!.S!, submissionId);
     // versions saved before the index existed: look for them (rare; a local data dir)
@@ -69,7 +69,7 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
         new ScanCommand({
           TableName: this.table,
           FilterExpression: 'begins_with(sk, :v) AND contains(sk, :id)',
-          ExpressionAttributeValues: { ':v': s('V#'), ':id': s(`#${submissionId}`) },
+          ExpressionAttributeValues: { ':v': s(ITEM.versionPrefix), ':id': s(`#${submissionId}`) },
           ExclusiveStartKey: start,
           ConsistentRead: true,
         }),
@@ -86,8 +86,8 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
       new PutItemCommand({
         TableName: this.table,
         Item: {
-          pk: s(`R#${submissionId}`),
-          sk: s(`${chunk.kind}#${String(chunk.index).padStart(6, '0')}`),
+          pk: s(ITEM.records(submissionId)),
+          sk: s(ITEM.chunk(chunk.kind, chunk.index)),
           count: { N: String(chunk.count) },
           records: s(chunk.json),
           [TABLE.ttlAttribute]: { N: String(Math.ceil(expiresAt.getTime() / 1000)) },
@@ -119,7 +119,7 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
     return queryAll(this.db, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': s(`R#${submissionId}`) },
+      ExpressionAttributeValues: { ':pk': s(ITEM.records(submissionId)) },
       ProjectionExpression: 'pk, sk',
       ConsistentRead: true,
     });
@@ -129,7 +129,7 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
     const items = await queryAll(this.db, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kind)',
-      ExpressionAttributeValues: { ':pk': s(`R#${submissionId}`), ':kind': s(`${kind}#`) },
+      ExpressionAttributeValues: { ':pk': s(ITEM.records(submissionId)), ':kind': s(`${kind}#`) },
       ConsistentRead: true,
     });
     return items.flatMap((item) => JSON.parse(item.records!.S!) as T[]);
@@ -139,7 +139,7 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
     const items = await queryAll(this.db, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': s(`R#${submissionId}`) },
+      ExpressionAttributeValues: { ':pk': s(ITEM.records(submissionId)) },
       ProjectionExpression: 'sk, #count',
       ExpressionAttributeNames: { '#count': 'count' },
       ConsistentRead: true,
@@ -170,8 +170,8 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
       new PutItemCommand({
         TableName: this.table,
         Item: {
-          pk: s(`P#${version.period}`),
-          sk: s(`V#${version.department}#${version.submissionId}`),
+          pk: s(ITEM.period(version.period)),
+          sk: s(ITEM.version(version.department, version.submissionId)),
           status: s(version.status),
           receivedAt: s(version.receivedAt),
           data: s(JSON.stringify(version)),
@@ -181,14 +181,14 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
     await this.db.send(
       new PutItemCommand({
         TableName: this.table,
-        Item: { pk: s(`S#${version.submissionId}`), sk: s('S'), period: s(version.period), department: s(version.department) },
+        Item: { pk: s(ITEM.filed(version.submissionId)), sk: s(ITEM.filedSort), period: s(version.period), department: s(version.department) },
       }),
     );
   }
 
   async makeCurrent(version: SubmissionVersion): Promise<RecordKind[]> {
     if (version.status !== 'accepted') throw new Error(`only an accepted version can be current: ${version.submissionId}`);
-    const key = { pk: s(`P#${version.period}`), sk: s(`C#${version.department}`) };
+    const key = { pk: s(ITEM.period(version.period)), sk: s(ITEM.current(version.department)) };
     // read, decide per kind, write back only if nobody wrote in between; else again
     for (let attempt = 0; attempt < 20; attempt++) {
       const out = await this.db.send(new GetItemCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
@@ -217,17 +217,17 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
     const items = await queryAll(this.db, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': s(`P#${period}`) },
+      ExpressionAttributeValues: { ':pk': s(ITEM.period(period)) },
       ConsistentRead: true,
     });
     const versions = new Map<string, SubmissionVersion>();
     const pointers: CurrentPointers[] = [];
     for (const item of items) {
       const sk = item.sk!.S!;
-      if (sk.startsWith('V#')) {
+      if (sk.startsWith(ITEM.versionPrefix)) {
         const v = JSON.parse(item.data!.S!) as SubmissionVersion;
         versions.set(v.submissionId, v);
-      } else if (sk.startsWith('C#')) pointers.push(readPointers(item));
+      } else if (sk.startsWith(ITEM.currentPrefix)) pointers.push(readPointers(item));
     }
     return currentFromPointers(pointers, versions);
   }
@@ -236,7 +236,7 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
     const items = await queryAll(this.db, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
-      ExpressionAttributeValues: { ':pk': s(`P#${period}`), ':v': s('V#') },
+      ExpressionAttributeValues: { ':pk': s(ITEM.period(period)), ':v': s(ITEM.versionPrefix) },
       ConsistentRead: true,
     });
     return items

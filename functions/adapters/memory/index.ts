@@ -135,3 +135,13 @@ export class FixedClock implements Clock {
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+/** A fresh set of in-memory stores (for composePipeline in tests). */
+export function memoryStores() {
+  return {
+    submissions: new MemorySubmissionRepository(),
+    alerts: new MemoryAlertRepository(),
+    uploads: new MemoryObjectStore(),
+    reports: new MemoryObjectStore(),
+  };
+}

@@ -2,8 +2,10 @@
 // id from its identity, so raising it twice stores it once.
 import type { Alert, EvaluationResult, IndicatorEvaluation, Lang, Plan, SubmissionVersion } from '../model';
 import { round2 } from '../numbers';
+import { kindRule } from '../indicator-kinds';
 import { alertId } from './alert-id';
-import { STATUS_TEXT, departmentText, periodZh, targetText, valueText } from './messages';
+import { STATUS_LABEL } from '../labels';
+import { departmentText, periodZh, targetText, valueText } from './messages';
 
 export { alertId, type AlertIdentity } from './alert-id';
 
@@ -59,18 +61,19 @@ export function evaluationAlerts(
  * any amount. Flows accumulate, so they never decline; ratings are not numbers.
  */
 function declineOf(ev: IndicatorEvaluation): number | null {
-  if (ev.kind === 'flow' || ev.kind === 'qualitative') return null;
+  const rule = kindRule(ev.kind).decline;
+  if (rule === 'never') return null;
   const now = ev.value;
   const before = ev.previous?.value;
   if (typeof now !== 'number' || typeof before !== 'number') return null;
   const drop = round2(before - now);
   if (ev.unit === '%') return drop > SHARP_DECLINE_POINTS ? drop : null;
-  if (ev.kind === 'stock' || ev.kind === 'level') return drop > 0 ? drop : null;
+  if (rule === 'rate-or-any') return drop > 0 ? drop : null;
   return null;
 }
 
 function isPaced(ev: IndicatorEvaluation): boolean {
-  return ev.kind === 'flow' || ev.kind === 'stock' || ev.kind === 'level';
+  return kindRule(ev.kind).series === 'paced';
 }
 
 function breachedText(ev: IndicatorEvaluation, period: string): Lang {
@@ -138,8 +141,8 @@ function recoveredText(ev: IndicatorEvaluation, period: string): Lang {
     ? { zh: `，当期进度 ${targetText(ev.expected, ev.unit, 'zh')}`, en: `, pace ${targetText(ev.expected, ev.unit, 'en')}` }
     : { zh: '', en: '' };
   return {
-    zh: `${periodZh(period)} ${ev.name}为 ${v.zh}，已恢复达标（目标 ${t.zh}${pace.zh}；${periodZh(prev.period)}为${STATUS_TEXT[prev.status].zh}）`,
-    en: `${period} ${ev.nameEn} is ${v.en}, back on target (target ${t.en}${pace.en}; ${prev.period} was ${STATUS_TEXT[prev.status].en})`,
+    zh: `${periodZh(period)} ${ev.name}为 ${v.zh}，已恢复达标（目标 ${t.zh}${pace.zh}；${periodZh(prev.period)}为${STATUS_LABEL[prev.status].zh}）`,
+    en: `${period} ${ev.nameEn} is ${v.en}, back on target (target ${t.en}${pace.en}; ${prev.period} was ${STATUS_LABEL[prev.status].en})`,
   };
 }
 

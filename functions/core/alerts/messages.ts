@@ -1,7 +1,7 @@
 // Wording of alert messages: Chinese first, English second, naming the
 // indicator, the value with its unit, the target and (for paced kinds) the pace.
 import { DEPARTMENTS } from '../catalog';
-import type { CertificationType, IndicatorUnit, Lang } from '../model';
+import type { IndicatorUnit, Lang } from '../model';
 import { toQuarter } from '../periods';
 import { round2 } from '../numbers';
 
@@ -42,16 +42,7 @@ function withUnit(n: string, unit: string, lang: keyof Lang): string {
   return `${n}${UNIT_EN[unit] ?? ''}`;
 }
 
-export { STATUS_LABEL as STATUS_TEXT } from '../status-labels';
 
-export const CERTIFICATION_TEXT: Record<CertificationType, Lang> = {
-  'shanghai-brand': { zh: '上海品牌', en: 'Shanghai Brand' },
-  'shanghai-standard': { zh: '上海标准', en: 'Shanghai Standard' },
-  iso9001: { zh: '质量管理体系认证（ISO 9001）', en: 'ISO 9001' },
-  ccc: { zh: '强制性产品认证（CCC）', en: 'CCC' },
-  'green-product': { zh: '绿色产品认证', en: 'Green Product' },
-  other: { zh: '其他', en: 'other' },
-};
 
 /** The department's short names; its code when it is not in the registry. */
 export function departmentText(code: string): Lang {

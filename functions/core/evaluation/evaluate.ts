@@ -17,6 +17,7 @@ import type {
   SubmissionVersion,
 } from '../model';
 import { comparePeriods, normalizePeriod, periodsBetween, quarterIndex, toQuarter } from '../periods';
+import { type IndicatorKindRule, kindRule } from '../indicator-kinds';
 import { paceAt, pacedStatus, thresholdStatus, type PaceAnchor } from './pace';
 import { rate, round2 } from '../numbers';
 
@@ -211,7 +212,7 @@ function derivedRate(
 function observe(def: IndicatorDef, period: string, ctx: Context): Observation {
   const versions = ctx.versionsByPeriod.get(period) ?? [];
   const source = def.source;
-  if (def.kind === 'qualitative') {
+  if (kindRule(def.kind).textual) {
     const found = reportedRecord(def, versions, false);
     const rating = found ? String(found.record.value).trim() : '';
     return rating ? { value: rating, sources: [found!.submissionId], notes: [] } : { value: null, sources: [], notes: [] };
@@ -282,12 +283,8 @@ function unique(xs: string[]): string[] {
 function evaluateIndicator(def: IndicatorDef, ctx: Context): IndicatorEvaluation {
   const { plan, period } = ctx;
   const planPeriods = periodsBetween(plan.firstPeriod, period);
-  const points =
-    def.kind === 'threshold'
-      ? thresholdPoints(def, ctx, planPeriods)
-      : def.kind === 'qualitative'
-        ? qualitativePoints(def, ctx, planPeriods)
-        : pacedPoints(def, ctx, planPeriods);
+  const rule = kindRule(def.kind);
+  const points = SERIES[rule.series](def, ctx, planPeriods);
   const current = points.find((p) => p.period === period);
   const value = current?.value ?? null;
   const series: SeriesPoint[] = points
@@ -303,12 +300,12 @@ function evaluateIndicator(def: IndicatorDef, ctx: Context): IndicatorEvaluation
     status: current?.status ?? 'no_data',
     value,
     quarter: current ? quarterFigure(def, current) : null,
-    cumulative: def.kind === 'flow' ? (typeof value === 'number' ? value : null) : null,
+    cumulative: rule.accumulates ? (typeof value === 'number' ? value : null) : null,
     target: def.target,
-    baseline: def.kind === 'stock' && typeof def.baseline === 'number' ? def.baseline : null,
-    expected: def.kind === 'threshold' || def.kind === 'qualitative' ? null : (current?.expected ?? null),
+    baseline: fixedBaseline(def),
+    expected: rule.series === 'paced' ? (current?.expected ?? null) : null,
     previous: current?.previous ?? lastWithValue(points, period),
-    yearToDate: def.kind === 'flow' ? flowYearToDate(points, period) : def.kind === 'threshold' ? pooledYearToDate(points, period) : value,
+    yearToDate: YEAR_TO_DATE[rule.yearToDate](points, period, value),
     series,
     sources: current?.obs.sources ?? [],
     notes: current?.obs.notes ?? [],
@@ -364,7 +361,8 @@ function pacedPoints(def: IndicatorDef, ctx: Context, planPeriods: string[]): Po
   const target = typeof def.target === 'number' ? def.target : Number(def.target);
   const tolerance = def.tolerance ?? plan.tolerance;
   const quarters = quarterIndex(plan.firstPeriod, plan.lastPeriod);
-  const fixedBaseline = def.kind === 'stock' && typeof def.baseline === 'number' ? def.baseline : null;
+  const rule = kindRule(def.kind);
+  const baseline = fixedBaseline(def);
   const points: Point[] = [];
   let previous: IndicatorEvaluation['previous'] = null;
   let cumulative = 0;
@@ -373,12 +371,12 @@ function pacedPoints(def: IndicatorDef, ctx: Context, planPeriods: string[]): Po
     const obs = observe(def, period, ctx);
     const k = quarterIndex(plan.firstPeriod, period);
     let value: number | null = typeof obs.value === 'number' ? obs.value : null;
-    if (def.kind === 'flow' && value !== null) {
+    if (rule.accumulates && value !== null) {
       cumulative = round2(cumulative + value);
       value = cumulative;
     }
-    if (value !== null && anchor === null && def.kind !== 'flow' && fixedBaseline === null) anchor = { k, value };
-    const expected = paceAt({ kind: def.kind, target, baseline: fixedBaseline, anchor, k, quarters });
+    if (value !== null && anchor === null && rule.paceFrom !== 'zero' && baseline === null) anchor = { k, value };
+    const expected = paceAt({ from: rule.paceFrom, target, baseline, anchor, k, quarters });
     const status = value === null || expected === null ? 'no_data' : pacedStatus(value, expected, tolerance);
     points.push({ period, inPlan: true, obs, value, expected, status, previous });
     if (value !== null) previous = { period, value, status };
@@ -388,7 +386,7 @@ function pacedPoints(def: IndicatorDef, ctx: Context, planPeriods: string[]): Po
 
 /** The quarter's own figure: a flow's amount (obs.value), the value otherwise. */
 function quarterFigure(def: IndicatorDef, p: Point): number | string | null {
-  if (def.kind !== 'flow') return p.value;
+  if (!kindRule(def.kind).accumulates) return p.value;
   return typeof p.obs.value === 'number' ? p.obs.value : null;
 }
 
@@ -422,4 +420,23 @@ function flowYearToDate(points: Point[], period: string): number | null {
     if (typeof p.obs.value === 'number') sum = round2((sum ?? 0) + p.obs.value);
   }
   return sum;
+}
+
+/** How each kind's series is built (indicator-kinds.ts `series`). */
+const SERIES: Record<IndicatorKindRule['series'], (def: IndicatorDef, ctx: Context, planPeriods: string[]) => Point[]> = {
+  threshold: thresholdPoints,
+  paced: pacedPoints,
+  review: qualitativePoints,
+};
+
+/** How each kind's year to date is figured (indicator-kinds.ts `yearToDate`). */
+const YEAR_TO_DATE: Record<IndicatorKindRule['yearToDate'], (points: Point[], period: string, value: number | string | null) => number | string | null> = {
+  sum: (points, period) => flowYearToDate(points, period),
+  pooled: (points, period) => pooledYearToDate(points, period),
+  value: (_points, _period, value) => value,
+};
+
+/** The plan's baseline where the kind's pace starts from it (a stock), else null. */
+function fixedBaseline(def: IndicatorDef): number | null {
+  return kindRule(def.kind).paceFrom === 'baseline' && typeof def.baseline === 'number' ? def.baseline : null;
 }

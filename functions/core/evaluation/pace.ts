@@ -1,6 +1,7 @@
 // Pace lines and the status rules of §6, as small pure functions so each
 // boundary can be tested on its own.
-import type { IndicatorKind, IndicatorStatus } from '../model';
+import type { IndicatorKindRule } from '../indicator-kinds';
+import type { IndicatorStatus } from '../model';
 import { round2 } from '../numbers';
 
 /** The first reported value and its quarter: the start of a level's pace line. */
@@ -10,7 +11,8 @@ export interface PaceAnchor {
 }
 
 export interface PaceInput {
-  kind: IndicatorKind;
+  /** where the kind's pace line starts (indicator-kinds.ts) */
+  from: IndicatorKindRule['paceFrom'];
   target: number;
   /** stock baseline at the plan's start; null: pace from the anchor */
   baseline: number | null;
@@ -28,14 +30,14 @@ export interface PaceInput {
  * null when there is no pace yet (no first report) or the inputs are not numbers.
  */
 export function paceAt(input: PaceInput): number | null {
-  const { kind, target, baseline, anchor, quarters } = input;
+  const { from, target, baseline, anchor, quarters } = input;
   if (!Number.isFinite(target) || !(quarters >= 1) || input.k < 1) return null;
   const k = Math.min(input.k, quarters);
-  if (kind === 'flow') return round2((target * k) / quarters);
-  if (kind === 'stock' && baseline !== null && Number.isFinite(baseline)) {
+  if (from === 'zero') return round2((target * k) / quarters);
+  if (from === 'baseline' && baseline !== null && Number.isFinite(baseline)) {
     return round2(baseline + ((target - baseline) * k) / quarters);
   }
-  if (kind === 'stock' || kind === 'level') {
+  if (from === 'baseline' || from === 'first-report') {
     if (!anchor || k < anchor.k) return null;
     // a first report in the plan's last quarter has no line left to climb: it is its own pace
     if (anchor.k >= quarters) return round2(anchor.value);

@@ -1,7 +1,7 @@
 // CERTIFICATE_EXPIRING (§7): counted certificates that lapse soon, so the
 // department can renew them before the Shanghai Brand / Standard counts drop.
 import { alertId } from '../alerts/alert-id';
-import { CERTIFICATION_TEXT } from '../alerts/messages';
+import { CERTIFICATION_LABEL } from '../labels';
 import { certificateKey, isCounted, ledgerAsOf } from '../ledger';
 import type { Alert, LedgerCertificate } from '../model';
 import { addDays, currentPeriod, localDate, normalizePeriod } from '../periods';
@@ -39,7 +39,7 @@ export function expiringCertificateAlerts(input: ExpiringCertificateInput): Aler
   for (const c of ledgerAsOf(rows, period)) {
     if (!c.expiresOn || !ISO_DATE.test(c.expiresOn) || !isCounted(c, today) || c.expiresOn > horizon) continue;
     const certificate = certificateKey(c);
-    const kind = CERTIFICATION_TEXT[c.type] ?? { zh: c.type, en: c.type };
+    const kind = CERTIFICATION_LABEL[c.type] ?? { zh: c.type, en: c.type };
     const days = Math.round((Date.parse(`${c.expiresOn}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
     alerts.push({
       id: alertId({ type: 'CERTIFICATE_EXPIRING', period, department: c.department, certificate }),

@@ -2,6 +2,7 @@
 // every sheet, row and cell once (streaming: memory stays flat), hands accepted
 // records to the sink in batches, and returns the report and the aggregates.
 // Never throws on bad input: every problem becomes an issue.
+import { QtrackError } from '../errors';
 import { department as departmentOf, resolveDepartment } from '../catalog';
 import { RECORD_KINDS } from '../currency';
 import type {
@@ -91,9 +92,7 @@ export async function checkSubmission(input: Uint8Array | ByteSource, ctx: Check
 }
 
 /** A sheet's merges reach into its data rows, but came after them: read again with merges first. */
-class MergesLate extends Error {
-  override readonly name = 'MergesLate';
-}
+class MergesLate extends QtrackError {}
 
 /** What validation of an already-read workbook needs: everything but the reading. */
 export type ValidationContext = Omit<CheckContext, 'inflate'>;

@@ -15,6 +15,7 @@ import { say } from './messages';
 import { CellProblem, cellText, isEmptyCell, parseNumber, parsePercent, stripQuotes } from './parse-cell';
 import type { RowCheck } from './row-check';
 import { type PendingIndicator, Run } from './run';
+import { kindRule } from '../indicator-kinds';
 
 /** Half a tenth of a point: the agreement required between two ways of getting a rate. */
 const TOLERANCE = 0.05 + 1e-9;
@@ -134,7 +135,7 @@ export function checkIndicatorRow(rc: RowCheck): void {
     return;
   } else if (!def) {
     valueCell = rc.cell(c.value, false); // formula errors still reported; the value's type is unknown
-  } else if (def.kind === 'qualitative' || def.unit === 'rating') {
+  } else if (kindRule(def.kind).textual || def.unit === 'rating') {
     valueCell = rc.cell(c.value, true);
     if (valueCell) {
       value = valueCell.kind === 'string' ? matchRating(def, cellText(valueCell)) : undefined;

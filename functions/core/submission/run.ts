@@ -1,6 +1,7 @@
 // The state of one validation run: issues (capped, counted exactly), the resolved
 // department and period, what cross-row rules need (first rows of batch ids and
 // certificates, counts), and the record batches on their way to the sink.
+import { QtrackError } from '../errors';
 import type {
   AcceptanceRecord,
   CertificationRecord,
@@ -74,8 +75,7 @@ export interface PendingIndicator {
 }
 
 /** Thrown around a failing sink so the caller's storage error is not mistaken for a bad file. */
-export class SinkFailure extends Error {
-  override readonly name = 'SinkFailure';
+export class SinkFailure extends QtrackError {
   constructor(readonly original: unknown) {
     super('record sink failed', { cause: original });
   }

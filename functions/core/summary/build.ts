@@ -19,7 +19,8 @@ import type {
 } from '../model';
 import { comparePeriods, normalizePeriod, quarterIndex } from '../periods';
 import type { CurrentSource, DepartmentPeriodStatus, SubmissionState } from '../submission-status';
-import { type AlertSeverity, SEVERITY_ORDER, STATUS_ORDER, SUBMISSION_ORDER } from './labels';
+import { type AlertSeverity, SEVERITY_ORDER, STATUS_ORDER, SUBMISSION_ORDER } from '../labels';
+import { kindRule } from '../indicator-kinds';
 
 export interface DataQualityRow {
   department: string;
@@ -160,6 +161,7 @@ function summaryIndicator(
   const def = plan.indicators.find((i) => i.code === code);
   const owner = e?.owner ?? def?.owner ?? '';
   const kind = e?.kind ?? def?.kind ?? 'threshold';
+  const rule = kindRule(kind);
   const series = cleanSeries(e?.series, period);
   const previousPeriod = e?.previous ? normalizePeriod(e.previous.period) : undefined;
   const previous =
@@ -167,7 +169,7 @@ function summaryIndicator(
       ? {
           period: previousPeriod,
           value: numOrText(e.previous.value)!,
-          quarter: series.find((p) => p.period === previousPeriod)?.quarter ?? (kind === 'flow' ? null : numOrText(e.previous.value)),
+          quarter: series.find((p) => p.period === previousPeriod)?.quarter ?? (rule.accumulates ? null : numOrText(e.previous.value)),
           status: e.previous.status,
         }
       : null;
@@ -179,11 +181,11 @@ function summaryIndicator(
     owner,
     ownerName: departmentName(owner, registry),
     target: numOrText(e?.target ?? def?.target ?? null) ?? '',
-    comparison: kind === 'threshold' ? (def?.comparison ?? 'gte') : null,
+    comparison: rule.series === 'threshold' ? (def?.comparison ?? 'gte') : null,
     baseline: finite(e ? e.baseline : (def?.baseline ?? null)),
     value: numOrText(e?.value),
-    quarter: numOrText(e ? (e.quarter ?? (kind === 'flow' ? null : e.value)) : null),
-    cumulative: kind === 'flow' ? finite(e?.cumulative ?? (typeof e?.value === 'number' ? e.value : null)) : null,
+    quarter: numOrText(e ? (e.quarter ?? (rule.accumulates ? null : e.value)) : null),
+    cumulative: rule.accumulates ? finite(e?.cumulative ?? (typeof e?.value === 'number' ? e.value : null)) : null,
     previous,
     yearToDate: numOrText(e?.yearToDate),
     expected: finite(e?.expected),

@@ -15,7 +15,8 @@ import type { CityComparison } from '../model';
 import type { SummaryIndicator } from './build';
 import { displayNumber, numberFormatFor, round2 } from './cells';
 import { escapeHtml as esc } from './html-escape';
-import { STATUS_LABEL, STATUS_SYMBOL } from './labels';
+import { STATUS_LABEL, STATUS_SYMBOL } from '../labels';
+import { kindRule } from '../indicator-kinds';
 
 const W = 560;
 const H = 270;
@@ -109,7 +110,7 @@ export function trendChart(i: SummaryIndicator, period: string, comparison?: Cit
   const n = series.length;
   const xAt = (k: number) => M.left + ((k + 0.5) * PLOT_W) / n;
   const numeric = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-  const threshold = i.kind === 'threshold';
+  const threshold = kindRule(i.kind).series === 'threshold';
   const target = typeof i.target === 'number' && Number.isFinite(i.target) ? i.target : null;
 
   const domain: number[] = [];

@@ -7,7 +7,8 @@ import { localDateTime } from '../periods';
 import { displayNumber } from './cells';
 import { STATUS_COLOR, statusSymbol, trendChart } from './chart';
 import { escapeHtml as esc } from './html-escape';
-import { ALERT_TYPE_LABEL, KIND_LABEL, SEVERITY_LABEL, SEVERITY_ORDER, STATUS_LABEL, STATUS_ORDER, SUBMISSION_LABEL, SUBMISSION_ORDER } from './labels';
+import { kindRule } from '../indicator-kinds';
+import { ALERT_TYPE_LABEL, SEVERITY_LABEL, SEVERITY_ORDER, STATUS_LABEL, STATUS_ORDER, SUBMISSION_LABEL, SUBMISSION_ORDER } from '../labels';
 import { type Cell, type Table, STATUS_TONE, allTables, valueCell } from './tables';
 
 const CSS = `
@@ -125,16 +126,17 @@ function show(v: number | string | null, unit: SummaryIndicator['unit']): string
 }
 
 function chartFigure(s: Summary, i: SummaryIndicator): string {
+  const rule = kindRule(i.kind);
   const facts = [
     `本季度 ${show(i.quarter, i.unit)}`,
-    ...(i.kind === 'flow' ? [`累计 ${show(i.cumulative, i.unit)}`] : []),
-    i.kind === 'threshold' ? `${i.comparison === 'eq' ? '目标 =' : '底线 ≥'}${show(i.target, i.unit)}` : `${i.kind === 'qualitative' ? '目标' : '规划目标'} ${show(i.target, i.unit)}`,
+    ...(rule.accumulates ? [`累计 ${show(i.cumulative, i.unit)}`] : []),
+    `${rule.targetLine(i.comparison ?? undefined)}${show(i.target, i.unit)}`,
     ...(i.expected !== null ? [`进度 ${show(i.expected, i.unit)}`] : []),
-    ...((i.kind === 'flow' || i.kind === 'threshold') && i.yearToDate !== null ? [`年度累计 ${show(i.yearToDate, i.unit)}`] : []),
-    `${KIND_LABEL[i.kind]?.zh ?? i.kind} · ${i.ownerName.zh}`,
+    ...(rule.yearToDate !== 'value' && i.yearToDate !== null ? [`年度累计 ${show(i.yearToDate, i.unit)}`] : []),
+    `${rule.label.zh} · ${i.ownerName.zh}`,
   ];
   let body: string;
-  if (i.kind === 'qualitative') {
+  if (rule.textual) {
     const rows = i.series
       .map((p) => `<tr><td>${esc(p.period)}</td><td>${esc(p.value === null ? '未评级' : String(p.value))}</td><td class="status tone-${STATUS_TONE[p.status] ?? 'muted'}" data-status="${esc(p.status)}"><span class="sym" aria-hidden="true">${esc(statusSymbol(p.status))}</span><span class="label">${esc(STATUS_LABEL[p.status]?.zh ?? p.status)}</span></td></tr>`)
       .join('');
@@ -147,7 +149,7 @@ function chartFigure(s: Summary, i: SummaryIndicator): string {
   }
   const notes = i.notes.map((n) => `<p class="note">注：${esc(n.zh)}</p>`).join('');
   return (
-    `<figure class="chart${i.kind === 'qualitative' ? ' qualitative' : ''}" id="chart-${esc(i.code)}">` +
+    `<figure class="chart${rule.textual ? ' qualitative' : ''}" id="chart-${esc(i.code)}">` +
     `<figcaption><h3>${esc(i.name.zh)} <span class="code">${esc(i.code)}</span></h3>${badge(i.status)}</figcaption>` +
     `<p class="figures">${facts.map(esc).join('　·　')}</p>${body}${notes}</figure>`
   );

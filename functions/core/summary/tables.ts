@@ -1,5 +1,6 @@
 // The summary's tables as rows of typed cells. The xlsx sheets, the csv and the
 // html tables are all drawn from these, so a column means the same in each.
+import { kindRule } from '../indicator-kinds';
 import type { IndicatorStatus, IndicatorUnit } from '../model';
 import { sheetSpec } from '../sheet-specs';
 import type { Summary, SummaryIndicator } from './build';
@@ -8,12 +9,11 @@ import { type CellFormat, numberFormatFor, round2 } from './cells';
 import {
   ALERT_TYPE_LABEL,
   ISSUE_SEVERITY_LABEL,
-  KIND_LABEL,
   SEVERITY_LABEL,
   STATUS_LABEL,
   SUBMISSION_ORDER,
   issueLabel,
-} from './labels';
+} from '../labels';
 
 /** good/warn/bad colour a cell (fill in xlsx, background in html); the text always says it too. */
 export type Tone = 'good' | 'warn' | 'bad' | 'muted' | 'review';
@@ -62,18 +62,7 @@ export function valueCell(v: number | string | null | undefined, unit: Indicator
 }
 
 function measure(i: SummaryIndicator): string {
-  switch (i.kind) {
-    case 'threshold':
-      return i.comparison === 'eq' ? '等于目标值' : '不低于目标值';
-    case 'flow':
-      return '规划期累计';
-    case 'stock':
-      return '期末存量';
-    case 'level':
-      return '期末水平';
-    case 'qualitative':
-      return '定性评审';
-  }
+  return kindRule(i.kind).measure(i.comparison ?? undefined);
 }
 
 export const OVERVIEW_HEADERS = [
@@ -104,7 +93,7 @@ export function overviewTable(s: Summary): Table {
       text(i.code),
       text(i.name.zh),
       text(i.unit === 'rating' ? '评级' : i.unit),
-      text(KIND_LABEL[i.kind]?.zh ?? i.kind),
+      text(kindRule(i.kind).label.zh),
       text(measure(i)),
       text(i.ownerName.zh),
       valueCell(i.target, i.unit),

@@ -4,7 +4,7 @@ import type { PeriodOffsets } from '../periods';
 import type { AlertPublisher, AlertRepository, Clock, Logger, ObjectStore, SubmissionRepository } from '../ports';
 import type { FileLimits } from '../workbook/guard';
 import type { Inflate } from '../workbook/zip';
-import type { Deflate } from '../workbook/zip-writer';
+import type { Deflate } from '../workbook/write/zip-writer';
 
 export interface PipelineDeps {
   plan: Plan;

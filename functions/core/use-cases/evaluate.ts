@@ -1,4 +1,5 @@
 // Evaluate a period against the plan and raise the alerts it calls for.
+import { BilingualError } from '../errors';
 import { evaluationAlerts } from '../alerts/alerts';
 import { evaluatePeriod, type PeriodFacts } from '../evaluation/evaluate';
 import type { Alert, EvaluationResult } from '../model';
@@ -8,16 +9,15 @@ import { inPlan, openingPeriod } from '../catalog';
 import { currentVersionsBetween, ledgerRows } from './current';
 import { raiseAlerts } from './raise-alerts';
 
-export class PeriodOutsidePlanError extends Error {
-  override name = 'PeriodOutsidePlanError';
-}
+export class PeriodOutsidePlanError extends BilingualError {}
 
 /** Loads what evaluation needs for `period` and computes every indicator's status. */
 export async function assessPeriod(deps: Pick<PipelineDeps, 'plan' | 'submissions'>, period: string): Promise<EvaluationResult> {
   const { plan } = deps;
   if (!inPlan(plan, period)) {
     throw new PeriodOutsidePlanError(
-      `${period} 不在规划期内（${plan.firstPeriod}–${plan.lastPeriod}） / ${period} is outside the plan (${plan.firstPeriod}–${plan.lastPeriod})`,
+      `${period} 不在规划期内（${plan.firstPeriod}–${plan.lastPeriod}）`,
+      `${period} is outside the plan (${plan.firstPeriod}–${plan.lastPeriod})`,
     );
   }
   // one read of the current versions serves both the facts and the certificate ledger

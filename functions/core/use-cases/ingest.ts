@@ -2,6 +2,7 @@
 // the version current with one conditional write. A redelivered event for the same
 // object version changes nothing; a crash at any step leaves the old or the new
 // version current, never a mix.
+import { QtrackError } from '../errors';
 import { createHash } from 'node:crypto';
 import { rejectionAlert } from '../alerts/alerts';
 import { openingPeriod, resolveDepartment } from '../catalog';
@@ -22,9 +23,10 @@ import type {
 import { normalizePeriod } from '../periods';
 import { checkSubmission } from '../submission/check';
 import { emptyAggregates } from '../submission/run';
-import { annotateWorkbook } from '../workbook/annotate';
+import { annotateWorkbook } from '../workbook/write/annotate';
 import type { PipelineDeps } from './deps';
 import { RECORD_CHUNK_BYTES, type RecordChunk } from '../ports';
+import { parseSubmissionKey, reportKeys } from '../object-keys';
 import { loadLedger } from './current';
 import { raiseAlerts } from './raise-alerts';
 
@@ -52,58 +54,12 @@ export interface IngestResult {
   currentFor: RecordKind[];
 }
 
-export class NotASubmissionKeyError extends Error {
-  override name = 'NotASubmissionKeyError';
-}
-
-export interface SubmissionKey {
-  department: string;
-  period: string;
-  fileName: string;
-  /** the key is under submissions/ but not a submission's: why (department and period are then best guesses) */
-  problem?: Lang;
-}
-
-const KEY_FORM = 'submissions/{部门代码}/{统计期}/{文件名}';
-
-/**
- * `submissions/{department}/{period}/{file}` → its parts (department and period
- * as written). A key outside submissions/ throws NotASubmissionKeyError (it is
- * not ours); one under it with another shape — an extra folder level, an empty
- * or `.`/`..` segment — comes back with a problem: it is a submission that must
- * be refused with a report, never ignored.
- */
-export function parseSubmissionKey(key: string): SubmissionKey {
-  const parts = key.split('/');
-  if (parts[0] !== 'submissions' || parts.length < 2) throw new NotASubmissionKeyError(`not a submission key (${KEY_FORM}): ${key}`);
-  const [, department = '', period = ''] = parts;
-  const fileName = parts.at(-1) ?? '';
-  const guess = { department: department || 'unknown', period: period || 'unknown', fileName: fileName || 'unknown' };
-  if (parts.some((p) => p === '.' || p === '..')) {
-    return { ...guess, problem: { zh: `上传路径含有“.”或“..”段，不是合法的报送路径（${KEY_FORM}）`, en: `the upload path has a "." or ".." segment; a submission goes to submissions/{department}/{period}/{file}` } };
-  }
-  if (parts.length !== 4 || parts.some((p) => p === '')) {
-    return {
-      ...guess,
-      problem: {
-        zh: `上传路径“${key}”的层级不对：报送文件须直接放在 ${KEY_FORM} 下，不能多建或少建文件夹`,
-        en: `the upload path "${key}" has the wrong number of folders: put the file directly under submissions/{department}/{period}/`,
-      },
-    };
-  }
-  return { department, period, fileName };
-}
-
 /** A stable id for one uploaded object version, sortable by receipt time. */
 export function submissionIdOf(object: UploadedObject): string {
   const identity = [object.bucket, object.key, object.versionId ?? '', object.eTag ?? '', object.sequencer ?? ''].join('\n');
   const hash = createHash('sha256').update(identity).digest('hex').slice(0, 10);
   const stamp = object.eventTime.replace(/[-:]/g, '').replace(/\.\d+/, '');
   return `${stamp}-${hash}`;
-}
-
-function reportBase(department: string, period: string, submissionId: string): string {
-  return `reports/${department}/${period}/${submissionId}`;
 }
 
 /**
@@ -189,9 +145,7 @@ function emptyBuffers(): Record<RecordKind, { parts: string[]; bytes: number }> 
 }
 
 /** Stored records and validated rows disagree: the version must not become current. */
-export class IncompleteSubmissionError extends Error {
-  override readonly name = 'IncompleteSubmissionError';
-}
+export class IncompleteSubmissionError extends QtrackError {}
 
 /**
  * Completeness as an invariant: what storage holds for each sheet kind, read
@@ -291,7 +245,7 @@ export async function ingestSubmission(deps: PipelineDeps, object: UploadedObjec
   const bytes = parsed.problem ? undefined : await deps.uploads.get(object.key, object.versionId);
   if (!bytes && !parsed.problem) throw new Error(`uploaded object not found: ${object.bucket}/${object.key}`);
 
-  const base = reportBase(department, period, submissionId);
+  const files = reportKeys(department, period, submissionId);
   // every chunk expires unless the version becomes current (settle)
   const sink = new ChunkingSink(
     (chunk) => deps.submissions.putRecords(submissionId, chunk, recordsExpiry(deps)),
@@ -327,8 +281,8 @@ export async function ingestSubmission(deps: PipelineDeps, object: UploadedObjec
     objectKey: object.key,
     objectVersion: object.versionId,
     fileName: parsed.fileName,
-    reportKey: `${base}.json`,
-    annotatedKey: report.issues.length ? `${base}.xlsx` : undefined,
+    reportKey: files.report,
+    annotatedKey: report.issues.length ? files.annotated : undefined,
     aggregates: outcome.aggregates,
     issueCounts: countIssues(report.issues),
     errors: report.counts.errors,
@@ -338,7 +292,7 @@ export async function ingestSubmission(deps: PipelineDeps, object: UploadedObjec
 
   // An unversioned store (the local s3rver) would lose the raw file on a re-upload
   // under the same name: keep a copy beside the report.
-  if (!object.versionId && bytes) await deps.reports.put(`${base}.original${extension(parsed.fileName)}`, bytes, 'application/octet-stream');
+  if (!object.versionId && bytes) await deps.reports.put(files.original(parsed.fileName), bytes, 'application/octet-stream');
   if (version.annotatedKey) {
     const isWorkbook = /\.xlsx$/i.test(parsed.fileName);
     const annotated = await annotateWorkbook(isWorkbook ? bytes : undefined, report.issues, { inflate: deps.inflate, deflate: deps.deflate, limits: deps.limits });
@@ -357,9 +311,4 @@ export async function ingestSubmission(deps: PipelineDeps, object: UploadedObjec
     await raiseAlerts(deps, [rejectionAlert(version, deps.clock.now().toISOString())]);
   }
   return { version, report, repeated: false, current: currentFor.length > 0, currentFor };
-}
-
-function extension(fileName: string): string {
-  const m = /\.[A-Za-z0-9]{1,8}$/.exec(fileName);
-  return m ? m[0].toLowerCase() : '';
 }

@@ -1,4 +1,5 @@
 import type { Alert } from '../model';
+import { alertKey } from '../object-keys';
 import type { Lease } from '../ports';
 import type { PipelineDeps } from './deps';
 
@@ -10,10 +11,6 @@ import type { PipelineDeps } from './deps';
  * message always finds the leases of the run before it expired.
  */
 export const ALERT_LEASE_MS = 2 * 60 * 1000;
-
-export function alertKey(alert: Pick<Alert, 'period' | 'id'>): string {
-  return `alerts/${alert.period}/${alert.id}.json`;
-}
 
 type DeliveryDeps = Pick<PipelineDeps, 'alerts' | 'reports' | 'publisher' | 'logger' | 'wallClock'>;
 

@@ -2,6 +2,7 @@
 import type { IssueCode } from '../model';
 import { currentData, submissionStatuses } from '../submission-status';
 import { type DataQualityRow, type Summary, buildSummary, summaryCsv, summaryHtml, summaryXlsx } from '../summary';
+import { summaryKey } from '../object-keys';
 import type { PipelineDeps } from './deps';
 import { assessPeriod } from './evaluate';
 
@@ -42,7 +43,7 @@ export async function writeSummary(deps: PipelineDeps, period: string): Promise<
     { name: 'summary.csv', body: summaryCsv(summary), contentType: 'text/csv; charset=utf-8' },
     { name: 'summary.xlsx', body: await summaryXlsx(summary), contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
     { name: 'summary.html', body: summaryHtml(summary), contentType: 'text/html; charset=utf-8' },
-  ].map((f) => ({ ...f, key: `summaries/${period}/${f.name}` }));
+  ].map((f) => ({ ...f, key: summaryKey(period, f.name) }));
   for (const f of files) await deps.reports.put(f.key, f.body, f.contentType);
   deps.logger.info('summary written', { period, files: files.length });
   return { summary, files };

@@ -2,6 +2,7 @@
 // problem (what went wrong and what to do, Chinese first), and sniffing of the
 // real type of an upload, never trusting its name: zip, the Compound File of
 // legacy .xls and of encrypted workbooks, text, or something else.
+import { QtrackError } from '../errors';
 import type { Issue, IssueCode, Lang } from '../model';
 
 export interface FileLimits {
@@ -19,8 +20,7 @@ export const DEFAULT_LIMITS: FileLimits = {
 };
 
 /** A file- or sheet-level problem found while reading; carries the Issue to report. */
-export class WorkbookError extends Error {
-  override readonly name = 'WorkbookError';
+export class WorkbookError extends QtrackError {
   constructor(readonly issue: Issue, options?: { cause?: unknown }) {
     super(`${issue.code}: ${issue.message.en}`, options);
   }

@@ -12,10 +12,9 @@
 // breach is an XmlError; a part that does not parse is never read in part.
 // DOCTYPE declarations are refused (no office program writes one; they are how
 // entity-expansion bombs arrive).
+import { QtrackError } from '../errors';
 
-export class XmlError extends Error {
-  override readonly name = 'XmlError';
-}
+export class XmlError extends QtrackError {}
 
 /** Namespaces the readers care about (transitional and strict spellings alike). */
 export const NS_NONE = 0;

@@ -5,6 +5,7 @@
 // its end. Parts are read from a ByteSource, so a file on disk is never loaded
 // whole, and inflate sits behind a small port (node:zlib on Node, another
 // implementation in a browser).
+import { QtrackError } from '../errors';
 
 /** Random access to the bytes of an upload: an in-memory array, or a file read piecewise. */
 export interface ByteSource {
@@ -42,8 +43,7 @@ export type ZipProblem =
   | { kind: 'encrypted'; detail: string }
   | { kind: 'too-large'; detail: string; part: string };
 
-export class ZipFault extends Error {
-  override readonly name = 'ZipFault';
+export class ZipFault extends QtrackError {
   constructor(readonly problem: ZipProblem) {
     super(problem.detail);
   }

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { nodeDeflate } from '../../../functions/adapters/zlib/deflate';
 import { nodeInflate } from '../../../functions/adapters/zlib/inflate';
 import type { Issue } from '../../../functions/core/model';
-import { type Annotated, annotateWorkbook } from '../../../functions/core/workbook/annotate';
+import { type Annotated, annotateWorkbook } from '../../../functions/core/workbook/write/annotate';
 import type { FileLimits } from '../../../functions/core/workbook/guard';
 import { bytesSource, entryBytes, readZipDirectory, type ZipEntry } from '../../../functions/core/workbook/zip';
 

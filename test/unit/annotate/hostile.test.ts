@@ -6,7 +6,7 @@
 // query tables go with their references. The copy still reads as before.
 import { describe, expect, it } from 'vitest';
 import { nodeDeflate } from '../../../functions/adapters/zlib/deflate';
-import { annotateWorkbook, reachesOutside } from '../../../functions/core/workbook/annotate';
+import { annotateWorkbook, reachesOutside } from '../../../functions/core/workbook/write/annotate';
 import { buildZip, choppyInflate, NS, readFile } from '../workbook/helpers';
 import { annotate, cellIssue, haveOpenpyxl, openpyxlCheck, parts } from './helpers';
 

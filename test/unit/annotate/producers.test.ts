@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPlan } from '../../../functions/core/catalog';
 import type { Issue } from '../../../functions/core/model';
 import { checkSubmission } from '../../../functions/core/submission/check';
-import { type Annotated, annotateWorkbook, ERROR_STYLE, ISSUES_SHEET, WARNING_STYLE } from '../../../functions/core/workbook/annotate';
+import { type Annotated, annotateWorkbook, ERROR_STYLE, ISSUES_SHEET, WARNING_STYLE } from '../../../functions/core/workbook/write/annotate';
 import { cellRef, parseCellRef } from '../../../functions/core/workbook/cells';
 import { nodeDeflate } from '../../../functions/adapters/zlib/deflate';
 import { nodeInflate } from '../../../functions/adapters/zlib/inflate';

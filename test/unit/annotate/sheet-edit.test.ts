@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ERROR_STYLE } from '../../../functions/core/workbook/annotate';
+import { ERROR_STYLE } from '../../../functions/core/workbook/write/annotate';
 import { minimalWorkbook, NS, readFile } from '../workbook/helpers';
 import { annotate, cellIssue, parts } from './helpers';
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { nodeDeflate } from '../../../functions/adapters/zlib/deflate';
 import { nodeInflate } from '../../../functions/adapters/zlib/inflate';
 import { type ByteSource, bytesSource, entryBytes, readZipDirectory, type ZipEntry } from '../../../functions/core/workbook/zip';
-import { ZipWriteError, ZipWriter } from '../../../functions/core/workbook/zip-writer';
+import { ZipWriteError, ZipWriter } from '../../../functions/core/workbook/write/zip-writer';
 import { buildZip } from '../workbook/helpers';
 import { stored } from './helpers';
 

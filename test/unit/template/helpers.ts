@@ -1,6 +1,6 @@
 // Shared by the template tests: reading a workbook back and making valid credit codes.
 import ExcelJS from 'exceljs';
-import { internals } from '../../../functions/core/workbook/template';
+import { internals } from '../../../functions/core/workbook/write/template';
 
 export async function load(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
   const wb = new ExcelJS.Workbook();

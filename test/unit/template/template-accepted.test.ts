@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPlan } from '../../../functions/core/catalog';
 import { nodeInflate } from '../../../functions/adapters/zlib/inflate';
 import { checkSubmission } from '../../../functions/core/submission/check';
-import { buildTemplate, HEADER_ROW } from '../../../functions/core/workbook/template';
+import { buildTemplate, HEADER_ROW } from '../../../functions/core/workbook/write/template';
 import { creditCode, load, sheet, utcDate } from './helpers';
 
 const plan = loadPlan('15th');

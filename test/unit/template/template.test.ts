@@ -8,7 +8,7 @@ import {
   HEADER_ROW,
   LISTS_SHEET,
   templateSheetKinds,
-} from '../../../functions/core/workbook/template';
+} from '../../../functions/core/workbook/write/template';
 import { checkChar, load, noteOf, rowTexts, sheet, validation } from './helpers';
 
 const plan = loadPlan('15th');

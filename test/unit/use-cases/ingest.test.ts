@@ -1,39 +1,22 @@
 // Storage that never loses or half-stores: versions, the current pointer, redelivery,
 // a crash between steps, and a ledger that a corrected re-upload really corrects.
 import { describe, expect, it } from 'vitest';
-import {
-  FixedClock,
-  MemoryAlertRepository,
-  MemoryObjectStore,
-  MemoryPublisher,
-  MemorySubmissionRepository,
-  silentLogger,
-} from '../../../functions/adapters/memory';
-import { nodeInflate } from '../../../functions/adapters/zlib/inflate';
-import { nodeDeflate } from '../../../functions/adapters/zlib/deflate';
-import { DEPARTMENTS, loadPlan } from '../../../functions/core/catalog';
-import { DEFAULT_OFFSETS } from '../../../functions/core/periods';
+import { FixedClock, MemoryPublisher, memoryStores, silentLogger } from '../../../functions/adapters/memory';
 import type { PipelineDeps } from '../../../functions/core/use-cases/deps';
+import { composePipeline } from '../../../functions/runtime/compose';
 import { assessPeriod } from '../../../functions/core/use-cases/evaluate';
 import { type UploadedObject, ingestSubmission, UNUSED_RECORDS_TTL_MS } from '../../../functions/core/use-cases/ingest';
 import { CERT_HEADERS, brandCertificate, inspectionRows, xlsx } from '../../support/workbooks';
 
 function setup() {
-  const submissions = new MemorySubmissionRepository();
-  const deps: PipelineDeps = {
-    plan: loadPlan(),
-    departments: DEPARTMENTS,
-    offsets: DEFAULT_OFFSETS,
-    inflate: nodeInflate,
-    deflate: nodeDeflate,
-    submissions,
-    alerts: new MemoryAlertRepository(),
-    uploads: new MemoryObjectStore(),
-    reports: new MemoryObjectStore(),
+  const stores = memoryStores();
+  const submissions = stores.submissions;
+  const deps: PipelineDeps = composePipeline({
+    ...stores,
     publisher: new MemoryPublisher(),
     clock: new FixedClock(new Date('2026-04-05T02:00:00Z')),
     logger: silentLogger,
-  };
+  });
   let n = 0;
   const upload = async (bytes: Uint8Array, eventTime: string, name = 'q1.xlsx'): Promise<UploadedObject> => {
     const key = `submissions/market-regulation/2026-Q1/${name}`;

@@ -6,7 +6,8 @@
 // the upload) and laid out when finished, so entries may be added in any order
 // and still appear in the order of the original. No ZIP64: a zip that would
 // need it is refused.
-import { type ByteSource, ZipFault, type ZipEntry } from './zip';
+import { QtrackError } from '../../errors';
+import { type ByteSource, ZipFault, type ZipEntry } from '../zip';
 
 /** Raw DEFLATE (RFC 1951) and CRC-32, as the platform provides them. */
 export interface Deflate {
@@ -16,9 +17,7 @@ export interface Deflate {
 }
 
 /** The zip would need ZIP64 (or another feature this writer lacks). */
-export class ZipWriteError extends Error {
-  override readonly name = 'ZipWriteError';
-}
+export class ZipWriteError extends QtrackError {}
 
 interface Written {
   name: Uint8Array;

@@ -1,12 +1,48 @@
-// The one definition of qtrack's DynamoDB table, used by the CDK stack and by the
-// local runner's CreateTable, so the cloud and the embedded server cannot drift.
+// The contract between the cloud and the code: the names both sides must spell
+// the same — the functions' environment variables (set by the stack, read at
+// cold start), the table, its item keys and its TTL attribute, the local bucket
+// names, and the queue's redrive setting. The CDK stack, the Lambda and local
+// compositions, the DynamoDB adapters and the tests read them from here.
 //
 // Item layout (single table):
 //   P#{period}  V#{department}#{submissionId}   a submission version (accepted or rejected)
 //   P#{period}  C#{department}                  the current accepted version per sheet kind (pointers, rev)
 //   S#{submissionId}  S                         where a version is filed (period, department)
 //   R#{submissionId}  {kind}#{chunk}            a chunk of accepted records (expiresAt until the version is current)
-//   A#{period}  {alertId}                       an alert; gsi1 lists all alerts in time order
+//   A#{period}  {alertId}                       an alert (owner, leaseUntil, claims, delivered); gsi1 lists all alerts in time order
+
+/** The environment variables the stack sets and the functions read. */
+export const ENV = {
+  tableName: 'QTRACK_TABLE_NAME',
+  submissionsBucket: 'QTRACK_SUBMISSIONS_BUCKET',
+  reportsBucket: 'QTRACK_REPORTS_BUCKET',
+  alertTopicArn: 'QTRACK_ALERT_TOPIC_ARN',
+  plan: 'QTRACK_PLAN',
+  dueDays: 'QTRACK_DUE_DAYS',
+  summaryDays: 'QTRACK_SUMMARY_DAYS',
+} as const;
+
+export type EnvKey = keyof typeof ENV;
+
+/** The ingest queue: receives before a message goes to the dead-letter queue (the stack's redrive policy, the local queue). */
+export const QUEUE = { maxReceiveCount: 3 } as const;
+
+/** The keys of the table's items (layout above). */
+export const ITEM = {
+  period: (period: string) => `P#${period}`,
+  version: (department: string, submissionId: string) => `V#${department}#${submissionId}`,
+  versionPrefix: 'V#',
+  current: (department: string) => `C#${department}`,
+  currentPrefix: 'C#',
+  filed: (submissionId: string) => `S#${submissionId}`,
+  filedSort: 'S',
+  records: (submissionId: string) => `R#${submissionId}`,
+  chunk: (kind: string, index: number) => `${kind}#${String(index).padStart(6, '0')}`,
+  alerts: (period: string) => `A#${period}`,
+  /** gsi1's partition of every alert */
+  alertIndex: 'ALERT',
+  alertIndexSort: (period: string, createdAt: string, id: string) => `${period}#${createdAt}#${id}`,
+} as const;
 
 export const TABLE = {
   logicalName: 'qtrack',
@@ -26,14 +62,6 @@ export const TABLE = {
 export const BUCKETS = {
   submissions: 'qtrack-submissions',
   reports: 'qtrack-reports',
-} as const;
-
-/** S3 key prefixes, shared by the stack's notification filter and the code. */
-export const PREFIX = {
-  submissions: 'submissions/',
-  reports: 'reports/',
-  alerts: 'alerts/',
-  summaries: 'summaries/',
 } as const;
 
 /** The CreateTable request for TABLE (the local servers, the fault-injection suite); `name` defaults to the logical name. */

@@ -3,12 +3,13 @@
 // texts — comes from sheet-specs.ts and the plan catalog, so the template and
 // the validator cannot drift apart.
 import ExcelJS from 'exceljs';
-import { categoryChoices, checksOnlyBuildingMaterials } from '../categories';
-import { openingPeriod, reportableBy, resolveDepartment } from '../catalog';
-import { allowedKinds } from '../submission/admission';
-import type { Department, IndicatorDef, Plan, SheetKind } from '../model';
-import { DEFAULT_OFFSETS, dueDate, parsePeriod } from '../periods';
-import { COVER_KEYS, sheetSpec, type ColumnSpec, type SheetSpec } from '../sheet-specs';
+import { categoryChoices, checksOnlyBuildingMaterials } from '../../categories';
+import { openingPeriod, reportableBy, resolveDepartment } from '../../catalog';
+import { allowedKinds } from '../../submission/admission';
+import type { Department, IndicatorDef, Plan, SheetKind } from '../../model';
+import { DEFAULT_OFFSETS, dueDate, parsePeriod } from '../../periods';
+import { COVER_KEYS, sheetSpec, type ColumnSpec, type SheetSpec } from '../../sheet-specs';
+import { kindRule } from '../../indicator-kinds';
 
 export interface TemplateOptions {
   department: string; // code (a name or alias from the registry is accepted too)
@@ -282,7 +283,7 @@ function fillIndicatorRows(ws: ExcelJS.Worksheet, spec: SheetSpec, indicators: I
     // The rating indicator has no unit a clerk would write; leave it empty.
     if (ind.unit !== 'rating') row.getCell(unit).value = ind.unit;
     const valueCell = `${valueLetter}${r}`;
-    if (ind.kind === 'qualitative' && ind.ratings?.length) {
+    if (kindRule(ind.kind).textual && ind.ratings?.length) {
       const ratings = ind.ratings;
       internals(ws).dataValidations.add(valueCell, list(`"${ratings.join(',')}"`, '数值', `请选择：${ratings.join('、')}，并在备注中写明依据`, {
         showInputMessage: true, promptTitle: '评价等级', prompt: clip(`请选择 ${ratings.join(' / ')}，并在“备注”列写明评价依据`, 250),

@@ -19,17 +19,18 @@
 // When no copy can be made (a CSV upload, a file that is not a readable
 // workbook, a failure while copying), a workbook holding only 问题清单, and
 // the reason, Chinese first.
-import type { CellRange, Issue, IssueCode, Lang } from '../model';
-import { cleanText, neutralizeFormula } from '../summary/cells';
-import { normalizeKey } from '../text';
-import { cellRef, columnIndex, parseRange } from './cells';
-import { DEFAULT_LIMITS, type FileLimits, WorkbookError } from './guard';
-import { openWorkbook } from './open';
-import { CellCursor, COLUMNS, cellAt } from './sheet-reader';
-import { namingPart, PackageParts, type Rel, relsNameOf, resolveTarget, sourceOf, XML_DECL } from './xlsx';
-import { utf8 } from './shared-strings';
-import { decodeText, NS_MAIN, NS_NONE, TEXT_AMP, TEXT_CDATA, TEXT_CR, XmlError, type XmlHandler, XmlScanner } from './xml';
-import { type ByteSource, bytesSource, type Inflate, readZipDirectory, type ZipEntry, ZipFault } from './zip';
+import { QtrackError } from '../../errors';
+import type { CellRange, Issue, IssueCode, Lang } from '../../model';
+import { cleanText, neutralizeFormula } from '../../summary/cells';
+import { normalizeKey } from '../../text';
+import { cellRef, columnIndex, parseRange } from '../cells';
+import { DEFAULT_LIMITS, type FileLimits, WorkbookError } from '../guard';
+import { openWorkbook } from '../open';
+import { CellCursor, COLUMNS, cellAt } from '../sheet-reader';
+import { namingPart, PackageParts, type Rel, relsNameOf, resolveTarget, sourceOf, XML_DECL } from '../xlsx';
+import { utf8 } from '../shared-strings';
+import { decodeText, NS_MAIN, NS_NONE, TEXT_AMP, TEXT_CDATA, TEXT_CR, XmlError, type XmlHandler, XmlScanner } from '../xml';
+import { type ByteSource, bytesSource, type Inflate, readZipDirectory, type ZipEntry, ZipFault } from '../zip';
 import { type Deflate, ZipWriteError, ZipWriter } from './zip-writer';
 
 export const ISSUES_SHEET = '问题清单';
@@ -79,9 +80,7 @@ const REASONS = {
 };
 
 /** The copy cannot be made for a reason of the file's (its message: technical, English). */
-class CopyRefused extends Error {
-  override readonly name = 'CopyRefused';
-}
+class CopyRefused extends QtrackError {}
 
 /**
  * The clerk's workbook with every cell that has an issue marked and 问题清单

@@ -1,10 +1,23 @@
-// The words every summary output uses for codes: one table, so the xlsx, csv and
-// html say the same thing. Records are typed over the full unions so a new
-// status, alert type or issue code fails to compile until it has a label.
-import type { AlertType, IndicatorKind, IndicatorStatus, IssueCode, Lang } from '../model';
-import type { SubmissionState } from '../submission-status';
+// The words people read for codes — statuses, submission states, alert types,
+// severities, issue codes, certification types: one table each, used by the
+// alerts, the CLI, the summary (xlsx, csv, html) and the annotated copy, so they
+// all say the same thing. Records are typed over the full unions so a new code
+// fails to compile until it has a label. (An indicator kind's label is part of
+// its rule in indicator-kinds.ts.)
+import type { AlertType, CertificationType, IndicatorStatus, IssueCode, Lang } from './model';
+import { CERTIFICATION_TYPE_OPTIONS } from './sheet-specs';
+import type { SubmissionState } from './submission-status';
 
-export { STATUS_LABEL } from '../status-labels';
+export const STATUS_LABEL: Record<IndicatorStatus, Lang> = {
+  met: { zh: '达标', en: 'met' },
+  at_risk: { zh: '预警', en: 'at risk' },
+  breached: { zh: '未达标', en: 'breached' },
+  no_data: { zh: '无数据', en: 'no data' },
+  needs_review: { zh: '待评审', en: 'needs review' },
+};
+
+/** As the 认证明细 sheet's 认证类型 column names them (sheet-specs.ts is the vocabulary). */
+export const CERTIFICATION_LABEL = Object.fromEntries(CERTIFICATION_TYPE_OPTIONS.map((o) => [o.value, { zh: o.zh, en: o.en }])) as Record<CertificationType, Lang>;
 
 /** Marker glyphs: the status must read without colour (greyscale print, colour blindness). */
 export const STATUS_SYMBOL: Record<IndicatorStatus, string> = {
@@ -16,14 +29,6 @@ export const STATUS_SYMBOL: Record<IndicatorStatus, string> = {
 };
 
 export const STATUS_ORDER: IndicatorStatus[] = ['breached', 'at_risk', 'met', 'needs_review', 'no_data'];
-
-export const KIND_LABEL: Record<IndicatorKind, Lang> = {
-  threshold: { zh: '底线指标', en: 'threshold' },
-  flow: { zh: '累计指标', en: 'cumulative' },
-  stock: { zh: '存量指标', en: 'stock' },
-  level: { zh: '水平指标', en: 'level' },
-  qualitative: { zh: '定性指标', en: 'qualitative' },
-};
 
 export const SUBMISSION_LABEL: Record<SubmissionState, Lang> = {
   on_time: { zh: '按时', en: 'on time' },
