@@ -5,8 +5,7 @@
 // The repositories keep one pointer per kind; this module holds the rule they
 // and their readers share.
 import type { CurrentVersion, RecordKind, SubmissionVersion } from './model';
-
-export const RECORD_KINDS: readonly RecordKind[] = ['indicators', 'inspections', 'certifications', 'acceptances'];
+import { RECORD_KINDS } from './sheet-specs';
 
 /** The kinds a version replaces once current (versions stored before per-kind currency: every kind). */
 export function replacedKinds(v: Pick<SubmissionVersion, 'replaces'>): readonly RecordKind[] {

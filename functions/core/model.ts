@@ -312,10 +312,8 @@ export interface SubmissionAggregates {
 
 /** Where validation hands accepted records while it streams (ingest stores them; validate discards). */
 export interface RecordSink {
-  inspections(records: InspectionRecord[]): Promise<void> | void;
-  acceptances(records: AcceptanceRecord[]): Promise<void> | void;
-  certifications(records: CertificationRecord[]): Promise<void> | void;
-  indicators(records: IndicatorRecord[]): Promise<void> | void;
+  /** Accepted records of one sheet kind, in order, in batches. */
+  add(kind: RecordKind, records: unknown[]): Promise<void> | void;
   /** Forget every record given so far: the file is being validated again from the start. */
   restart(): Promise<void> | void;
 }

@@ -31,14 +31,31 @@ export function parsePeriod(text: string): Quarter | undefined {
   return undefined;
 }
 
-export function formatPeriod(p: Quarter): string {
-  return `${p.year}-Q${p.q}`;
+declare const PERIOD: unique symbol;
+
+/**
+ * A quarter in its one spelling, `2026-Q1`. Only parsing makes one (the edges —
+ * the CLI's arguments, an event, a key, a cell — call normalizePeriod once), and
+ * the period arithmetic below keeps it one, so nothing further in needs to
+ * parse it again.
+ */
+export type Period = string & { readonly [PERIOD]: true };
+
+export function formatPeriod(p: Quarter): Period {
+  return `${p.year}-Q${p.q}` as Period;
 }
 
 /** Canonical `YYYY-Qn` for any accepted spelling, or undefined. */
-export function normalizePeriod(text: string): string | undefined {
+export function normalizePeriod(text: string): Period | undefined {
   const p = parsePeriod(text);
   return p && formatPeriod(p);
+}
+
+/** A period written in code (the demo's calendar, tests): throws when the text is not one. */
+export function asPeriod(text: string): Period {
+  const p = normalizePeriod(text);
+  if (!p) throw new RangeError(`not a period: ${text}`);
+  return p;
 }
 
 export function toQuarter(period: string): Quarter {
@@ -47,7 +64,7 @@ export function toQuarter(period: string): Quarter {
   return p;
 }
 
-export function quarterOfDate(isoDate: string): string {
+export function quarterOfDate(isoDate: string): Period {
   const [y, m] = isoDate.split('-').map(Number) as [number, number];
   return formatPeriod({ year: y, q: (Math.floor((m - 1) / 3) + 1) as Quarter['q'] });
 }
@@ -84,14 +101,14 @@ export function summaryDate(period: string, offsets: PeriodOffsets = DEFAULT_OFF
   return addDays(periodEnd(period), offsets.summaryDays);
 }
 
-export function nextPeriod(period: string): string {
+export function nextPeriod(period: string): Period {
   const { year, q } = toQuarter(period);
-  return q === 4 ? `${year + 1}-Q1` : `${year}-Q${q + 1}`;
+  return formatPeriod(q === 4 ? { year: year + 1, q: 1 } : { year, q: (q + 1) as Quarter['q'] });
 }
 
-export function previousPeriod(period: string): string {
+export function previousPeriod(period: string): Period {
   const { year, q } = toQuarter(period);
-  return q === 1 ? `${year - 1}-Q4` : `${year}-Q${q - 1}`;
+  return formatPeriod(q === 1 ? { year: year - 1, q: 4 } : { year, q: (q - 1) as Quarter['q'] });
 }
 
 /** Negative, zero or positive like a comparator. */
@@ -102,9 +119,10 @@ export function comparePeriods(a: string, b: string): number {
 }
 
 /** Every period from `from` to `to`, both included (empty when from > to). */
-export function periodsBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let p = from; comparePeriods(p, to) <= 0; p = nextPeriod(p)) out.push(p);
+export function periodsBetween(from: string, to: string): Period[] {
+  const out: Period[] = [];
+  if (comparePeriods(from, to) > 0) return out;
+  for (let p = asPeriod(from); comparePeriods(p, to) <= 0; p = nextPeriod(p)) out.push(p);
   return out;
 }
 
@@ -126,12 +144,12 @@ export function localDateTime(iso: string): string {
 }
 
 /** The quarter containing a date. */
-export function currentPeriod(instant: Date): string {
+export function currentPeriod(instant: Date): Period {
   return quarterOfDate(localDate(instant));
 }
 
 /** The last quarter that has ended by an instant: what the scheduled jobs work on by default. */
-export function lastEndedPeriod(instant: Date): string {
+export function lastEndedPeriod(instant: Date): Period {
   return previousPeriod(currentPeriod(instant));
 }
 

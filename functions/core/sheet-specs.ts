@@ -1,7 +1,7 @@
 // The submission workbook's sheets and columns (PRODUCT §5): one description
 // used by validation (recognising sheets and headers), by the template writer
 // (headers, dropdowns, the 填报说明 sheet) and by the annotated report copy.
-import type { SheetKind } from './model';
+import type { RecordKind, SheetKind } from './model';
 
 export type ColumnType =
   | 'text'
@@ -194,6 +194,9 @@ export const COVER_KEYS: { field: 'department' | 'period' | 'preparedBy' | 'phon
 
 /** Sheet names that hold instructions, never data: ignored without a warning. */
 export const HELP_SHEET_NAMES = ['填报说明', '说明', 'Instructions', 'Readme'];
+
+/** The sheet kinds that carry records (every sheet but the cover), in the order of SHEETS. */
+export const RECORD_KINDS: readonly RecordKind[] = SHEETS.flatMap((s) => (s.kind === 'cover' ? [] : [s.kind]));
 
 export function sheetSpec(kind: SheetKind): SheetSpec {
   return SHEETS.find((s) => s.kind === kind)!;

@@ -1,7 +1,8 @@
 // Who submitted for a period, and when: the one place that decides on time /
 // late / missing. Monitoring (SUBMISSION_LATE) and the summary (报送情况) both use it.
 import { missingIndicators } from './completeness';
-import { RECORD_KINDS, currentForKind } from './currency';
+import { currentForKind } from './currency';
+import { RECORD_KINDS } from './sheet-specs';
 import type { CurrentVersion, Department, Plan, RecordKind, SubmissionVersion } from './model';
 import { type PeriodOffsets, DEFAULT_OFFSETS, dueDate, localDate } from './periods';
 

@@ -6,7 +6,7 @@ import { inPlan } from '../core/catalog';
 import type { PipelineDeps } from '../core/use-cases/deps';
 import { evaluateAndAlert } from '../core/use-cases/evaluate';
 import { NotASubmissionKeyError } from '../core/object-keys';
-import { type IngestResult, type UploadedObject, ingestSubmission } from '../core/use-cases/ingest';
+import { type IngestResult, type UploadedObject, ingestSubmission, submissionOf } from '../core/use-cases/ingest';
 import { lambdaDeps } from '../runtime/lambda';
 
 /** S3 notification keys are URL-encoded with '+' for spaces; undefined for a broken % escape. */
@@ -45,7 +45,7 @@ export function createIngestHandler(getDeps: () => PipelineDeps, observe?: (resu
         for (const upload of uploadsOf(message.body)) {
           let result: IngestResult;
           try {
-            result = await ingestSubmission(deps, upload);
+            result = await ingestSubmission(deps, submissionOf(upload));
           } catch (err) {
             if (err instanceof NotASubmissionKeyError) {
               deps.logger.warn('ignored object outside submissions/{department}/{period}/', { key: upload.key });
@@ -57,7 +57,7 @@ export function createIngestHandler(getDeps: () => PipelineDeps, observe?: (resu
           // (ingest is idempotent; the redelivery evaluates again) — and the daily monitor
           // evaluates the open quarters too. The opening-ledger quarter lies before the
           // plan: there is nothing to evaluate for it.
-          if (result.version.status === 'accepted' && inPlan(deps.plan, result.version.period)) await evaluateAndAlert(deps, result.version.period);
+          if (result.version.status === 'accepted' && result.period && inPlan(deps.plan, result.period)) await evaluateAndAlert(deps, result.period);
           observe?.(result);
         }
       } catch (err) {

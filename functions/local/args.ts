@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { DEPARTMENTS, resolveDepartment } from '../core/catalog';
 import { BilingualError } from '../core/errors';
 import type { Department } from '../core/model';
-import { normalizePeriod, parseNow } from '../core/periods';
+import { normalizePeriod, parseNow, type Period } from '../core/periods';
 import { normalizeKey } from '../core/text';
 
 /** The command line cannot be run as written: what is wrong, Chinese first. */
@@ -82,7 +82,7 @@ function padWide(text: string, width: number): string {
   return text + ' '.repeat(Math.max(1, width - displayWidth(text)));
 }
 
-export function requirePeriod(raw: string | undefined, required: boolean): string | undefined {
+export function requirePeriod(raw: string | undefined, required: boolean): Period | undefined {
   if (raw === undefined) {
     if (required) throw new UsageError('缺少 --period（如 2026-Q1）', 'missing --period (e.g. 2026-Q1)');
     return undefined;

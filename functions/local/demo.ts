@@ -10,7 +10,7 @@ import { creditCodeCheckChar } from '../core/submission/credit-code';
 import { evaluateAndAlert } from '../core/use-cases/evaluate';
 import { runMonitor } from '../core/use-cases/monitor';
 import { writeSummary } from '../core/use-cases/summarize';
-import { parseNow } from '../core/periods';
+import { asPeriod, parseNow } from '../core/periods';
 import { formatReport } from './format';
 import { openLocalPipeline } from './runtime';
 
@@ -196,12 +196,12 @@ export async function runDemo(options: { dataDir: string; io: Io; logger: Logger
 
     for (const [period, when] of [['2026-Q1', '2026-04-15'], ['2026-Q2', '2026-07-15'], ['2026-Q3', '2026-10-15'], ['2026-Q4', '2027-01-15']] as const) {
       at(`${when}T09:00:00+08:00`);
-      const { result } = await evaluateAndAlert(pipeline.deps, period);
+      const { result } = await evaluateAndAlert(pipeline.deps, asPeriod(period));
       const counts = Object.entries(
         result.indicators.reduce<Record<string, number>>((acc, i) => ({ ...acc, [i.status]: (acc[i.status] ?? 0) + 1 }), {}),
       ).map(([s, n]) => `${s} ${n}`);
       say(`\n▶ 评估 / evaluate ${period}: ${counts.join(', ')}`);
-      const { files } = await writeSummary(pipeline.deps, period);
+      const { files } = await writeSummary(pipeline.deps, asPeriod(period));
       for (const f of files) {
         const path = join(exportDir, f.key);
         mkdirSync(dirname(path), { recursive: true });

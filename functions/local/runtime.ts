@@ -7,13 +7,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { resolveDepartment } from '../core/catalog';
 import type { Alert } from '../core/model';
-import { normalizePeriod } from '../core/periods';
 import type { AlertPublisher, Clock, Logger } from '../core/ports';
 import type { PipelineDeps } from '../core/use-cases/deps';
-import { parseSubmissionKey, PREFIX } from '../core/object-keys';
-import type { IngestResult } from '../core/use-cases/ingest';
+import { PREFIX } from '../core/object-keys';
+import { type IngestResult, submissionOf } from '../core/use-cases/ingest';
 import { recoverAlerts } from '../core/use-cases/raise-alerts';
 import { createIngestHandler } from '../handlers/ingest';
 import { awsStores, composePipeline } from '../runtime/compose';
@@ -245,10 +243,10 @@ export async function openLocalPipeline(options: LocalOptions): Promise<LocalPip
   async function receiptTime(key: string, at: Date): Promise<string> {
     let t = at.getTime();
     try {
-      const parts = parseSubmissionKey(key);
-      const department = resolveDepartment(parts.department)?.code ?? parts.department;
-      const versions = await deps.submissions.allVersions(normalizePeriod(parts.period) ?? parts.period);
-      const last = versions.filter((v) => v.department === department).at(-1);
+      // filed where ingest will file it (the same reading of the key)
+      const sub = submissionOf({ bucket: BUCKETS.submissions, key, eventTime: at.toISOString() });
+      const versions = await deps.submissions.allVersions(sub.period ?? sub.written.period);
+      const last = versions.filter((v) => v.department === sub.department).at(-1);
       if (last && Date.parse(last.receivedAt) >= t) t = Date.parse(last.receivedAt) + 1;
     } catch {
       // not a submission key: ingest reports it

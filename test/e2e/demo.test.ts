@@ -1,6 +1,7 @@
 // The demo path end to end against the embedded dynalite and s3rver: asserts the
 // stored versions, the alert objects and the summary's numbers, then that a second
 // command on the same data directory sees the first's data.
+import { asPeriod } from '../../functions/core/periods';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
@@ -66,7 +67,7 @@ describe('demo pipeline over the four quarters of 2026, end to end', () => {
       '2026-Q4': [M, M, M, N, R, M, M, M, M, M, M, M], // the risk persists: 13 < pace 14
     };
     for (const [period, statuses] of Object.entries(expected)) {
-      const { result } = await evaluateAndAlert(pipeline.deps, period);
+      const { result } = await evaluateAndAlert(pipeline.deps, asPeriod(period));
       expect([period, ...result.indicators.map((i) => i.status)]).toEqual([period, ...statuses]);
     }
   });
@@ -105,7 +106,7 @@ describe('demo pipeline over the four quarters of 2026, end to end', () => {
   it('running everything again raises nothing new', async () => {
     const before = (await pipeline.deps.alerts.list()).length;
     for (const period of ['2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4']) {
-      expect((await evaluateAndAlert(pipeline.deps, period)).raised).toEqual([]);
+      expect((await evaluateAndAlert(pipeline.deps, asPeriod(period))).raised).toEqual([]);
     }
     for (const day of ['2026-04-12', '2026-07-11', '2027-01-16']) {
       pipeline.setNow(new Date(`${day}T01:00:00Z`));

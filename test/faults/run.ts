@@ -16,6 +16,7 @@
 // and the same event delivered 2, 3 and 5 times at once, and 2, 3 and 5
 // concurrent evaluations and monitors, publish each alert once.
 // Ends with `faults: H/N crash points hold all invariants`; exits 1 unless H = N.
+import { asPeriod } from '../../functions/core/periods';
 import { GetItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { SQSEvent } from 'aws-lambda';
@@ -23,7 +24,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from '../../functions/core/ports';
 import type { PipelineDeps } from '../../functions/core/use-cases/deps';
 import { evaluateAndAlert } from '../../functions/core/use-cases/evaluate';
-import { ingestSubmission, type UploadedObject } from '../../functions/core/use-cases/ingest';
+import { ingestSubmission, submissionOf, type UploadedObject } from '../../functions/core/use-cases/ingest';
 import { runMonitor } from '../../functions/core/use-cases/monitor';
 import { alertKey } from '../../functions/core/object-keys';
 import { createIngestHandler } from '../../functions/handlers/ingest';
@@ -172,7 +173,7 @@ function scenarios(): Scenario[] {
     name,
     now,
     async setup(c) {
-      await ingestSubmission(c.plain(), await put(c, { key: MR('q1.xlsx'), bytes: await breach(), at: RECEIVED }));
+      await ingestSubmission(c.plain(), submissionOf(await put(c, { key: MR('q1.xlsx'), bytes: await breach(), at: RECEIVED })));
     },
     work,
   });
@@ -188,7 +189,7 @@ function scenarios(): Scenario[] {
     },
     reupload('a rejected re-upload: the accepted version stays current', async () => ({ key: MR('q1-fixed.xlsx'), bytes: await rejectedBook(), at: later })),
     reupload('a CSV replaces its own sheet kind only', async () => ({ key: MR('inspections.csv'), bytes: inspectionsCsv(800), at: later })),
-    stored('an evaluation of the quarter', later, async (deps) => (await evaluateAndAlert(deps, PERIOD), true)),
+    stored('an evaluation of the quarter', later, async (deps) => (await evaluateAndAlert(deps, asPeriod(PERIOD)), true)),
     stored('the daily monitor (late departments, an expiring certificate, the open quarters)', MONITOR_DAY, async (deps) => (await runMonitor(deps), true)),
   ];
 }

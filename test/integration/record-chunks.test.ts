@@ -7,7 +7,7 @@ import { QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordSink } from '../../functions/core/model';
 import { checkSubmission } from '../../functions/core/submission/check';
-import { ingestSubmission } from '../../functions/core/use-cases/ingest';
+import { ingestSubmission, submissionOf } from '../../functions/core/use-cases/ingest';
 import { TABLE } from '../../functions/runtime/contract';
 import { type Embedded, embeddedDeps, startEmbedded } from '../support/embedded';
 import { type Cell, inspectionRows, xlsx } from '../support/workbooks';
@@ -39,10 +39,7 @@ describe('record chunks sized by bytes', () => {
     const bytes = await xlsx({ 抽查明细: rows });
     const expected: unknown[] = [];
     const sink: RecordSink = {
-      inspections: (r) => void expected.push(...r),
-      indicators: () => {},
-      certifications: () => {},
-      acceptances: () => {},
+      add: (kind, r) => void (kind === 'inspections' && expected.push(...r)),
       restart: () => void expected.splice(0),
     };
     const deps = embeddedDeps(embedded.clients, await embedded.stores(), NOW);
@@ -52,7 +49,7 @@ describe('record chunks sized by bytes', () => {
 
     const key = 'submissions/market-regulation/2026-Q1/long-text.xlsx';
     await deps.uploads.put(key, bytes, 'application/octet-stream');
-    const { version, report, current } = await ingestSubmission(deps, { bucket: 'b', key, eventTime: NOW.toISOString() });
+    const { version, report, current } = await ingestSubmission(deps, submissionOf({ bucket: 'b', key, eventTime: NOW.toISOString() }));
     expect(report.status).toBe('accepted');
     expect(current).toBe(true);
     expect(await deps.submissions.getRecords(version.submissionId, 'inspections')).toEqual(expected);

@@ -17,7 +17,7 @@ import type { RecordSink, SheetKind } from '../../functions/core/model';
 import type { RecordChunk, SubmissionRepository } from '../../functions/core/ports';
 import { checkSubmission } from '../../functions/core/submission/check';
 import type { PipelineDeps } from '../../functions/core/use-cases/deps';
-import { IncompleteSubmissionError, ingestSubmission } from '../../functions/core/use-cases/ingest';
+import { IncompleteSubmissionError, ingestSubmission, submissionOf } from '../../functions/core/use-cases/ingest';
 import { type LocalPipeline, openLocalPipeline } from '../../functions/local/runtime';
 import { composePipeline } from '../../functions/runtime/compose';
 import { brandCertificate, CERT_HEADERS, inspectionRows, xlsx } from '../support/workbooks';
@@ -44,10 +44,7 @@ async function threeSheetWorkbook(): Promise<Uint8Array> {
 async function validated(bytes: Uint8Array): Promise<Record<Kind, unknown[]>> {
   const got: Record<Kind, unknown[]> = { inspections: [], indicators: [], certifications: [], acceptances: [] } as never;
   const sink: RecordSink = {
-    inspections: (r) => void got.inspections.push(...r),
-    indicators: (r) => void got.indicators.push(...r),
-    certifications: (r) => void got.certifications.push(...r),
-    acceptances: () => {},
+    add: (kind, r) => void got[kind].push(...r),
     restart: () => {
       for (const kind of KINDS) got[kind] = [];
     },
@@ -100,7 +97,7 @@ describe('submit stores what validate read, whatever the storage latency', () =>
       const deps = memoryDeps(slowed(new MemorySubmissionRepository(), delay));
       const key = 'submissions/market-regulation/2026-Q1/q1.xlsx';
       await deps.uploads.put(key, bytes, 'application/octet-stream');
-      const { version, report, current } = await ingestSubmission(deps, { bucket: 'b', key, eventTime: NOW.toISOString() });
+      const { version, report, current } = await ingestSubmission(deps, submissionOf({ bucket: 'b', key, eventTime: NOW.toISOString() }));
       expect(report.status).toBe('accepted');
       expect(current).toBe(true);
       expect(report.sheets.map((s) => [s.name, s.rows, s.storedRows])).toEqual([
@@ -155,11 +152,11 @@ describe('submit stores what validate read, whatever the storage latency', () =>
     const key = 'submissions/market-regulation/2026-Q1/q1.xlsx';
     await deps.uploads.put(key, bytes, 'application/octet-stream');
     const event = { bucket: 'b', key, eventTime: NOW.toISOString() };
-    await expect(ingestSubmission(deps, event)).rejects.toThrow(IncompleteSubmissionError);
-    await expect(ingestSubmission(deps, event)).rejects.toThrow(/inspections: 3000 rows accepted, 3000 written, ([1-9]\d{0,2}|[12]\d{3}) stored/);
+    await expect(ingestSubmission(deps, submissionOf(event))).rejects.toThrow(IncompleteSubmissionError);
+    await expect(ingestSubmission(deps, submissionOf(event))).rejects.toThrow(/inspections: 3000 rows accepted, 3000 written, ([1-9]\d{0,2}|[12]\d{3}) stored/);
     expect(await memory.currentVersions('2026-Q1')).toEqual([]);
     lose = false; // the message is retried, storage is healthy again
-    const { current, report } = await ingestSubmission(deps, event);
+    const { current, report } = await ingestSubmission(deps, submissionOf(event));
     expect(current).toBe(true);
     expect(report.sheets[0]!.storedRows).toBe(3000);
     expect(await memory.getRecords((await memory.currentVersions('2026-Q1'))[0]!.submissionId, 'inspections')).toEqual(expected.inspections);

@@ -10,7 +10,8 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { type CurrentPointers, RECORD_KINDS, currentFromPointers, takeCurrent } from '../../core/currency';
+import { type CurrentPointers, currentFromPointers, takeCurrent } from '../../core/currency';
+import { RECORD_KINDS } from '../../core/sheet-specs';
 import type { CurrentVersion, RecordKind, SubmissionVersion } from '../../core/model';
 import type { RecordChunk, SubmissionRepository } from '../../core/ports';
 import { ITEM, TABLE } from '../../runtime/contract';

@@ -3,7 +3,7 @@
 // level (except the opening-ledger quarter, which takes 认证明细 only), and a
 // department sends only the sheet kinds the registry gives it.
 import { DEPARTMENTS, openingPeriod } from '../catalog';
-import { RECORD_KINDS } from '../currency';
+import { RECORD_KINDS } from '../sheet-specs';
 import type { Issue, Plan, RecordKind } from '../model';
 import { comparePeriods, localDate, periodStart } from '../periods';
 import { say } from './messages';

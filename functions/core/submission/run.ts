@@ -3,11 +3,9 @@
 // certificates, counts), and the record batches on their way to the sink.
 import { QtrackError } from '../errors';
 import type {
-  AcceptanceRecord,
   CertificationRecord,
   IndicatorDef,
   IndicatorRecord,
-  InspectionRecord,
   Issue,
   IssueCode,
   Lang,
@@ -15,7 +13,6 @@ import type {
   RawCell,
   RecordKind,
   RecordSink,
-  SheetKind,
   SheetSummary,
   SubmissionAggregates,
 } from '../model';
@@ -125,11 +122,7 @@ export class Run {
   readonly ledgerCertificates: CertificationRecord[] = [];
   readonly deferred: DeferredCheck[] = [];
 
-  private batches = {
-    inspections: [] as InspectionRecord[],
-    certifications: [] as CertificationRecord[],
-    acceptances: [] as AcceptanceRecord[],
-  };
+  private readonly batches = new Map<RecordKind, unknown[]>();
   needsFlush = false;
 
   readonly indicatorsByCode: Map<string, IndicatorDef>;
@@ -244,12 +237,10 @@ export class Run {
 
   // ---- records
 
-  push(kind: 'inspections', r: InspectionRecord): void;
-  push(kind: 'certifications', r: CertificationRecord): void;
-  push(kind: 'acceptances', r: AcceptanceRecord): void;
-  push(kind: 'inspections' | 'certifications' | 'acceptances', r: never): void {
+  push(kind: RecordKind, r: unknown): void {
     if (!this.sink) return;
-    const b = this.batches[kind] as unknown[];
+    let b = this.batches.get(kind);
+    if (!b) this.batches.set(kind, (b = []));
     b.push(r);
     if (b.length >= SINK_BATCH) this.needsFlush = true;
   }
@@ -257,17 +248,16 @@ export class Run {
   async flush(all = false): Promise<void> {
     this.needsFlush = false;
     if (!this.sink) return;
-    for (const kind of ['inspections', 'certifications', 'acceptances'] as const) {
-      const b = this.batches[kind];
+    for (const [kind, b] of this.batches) {
       while (b.length >= SINK_BATCH) await this.toSink(kind, b.splice(0, SINK_BATCH));
       if (all && b.length > 0) await this.toSink(kind, b.splice(0));
     }
   }
 
-  async toSink(kind: Exclude<SheetKind, 'cover'>, records: unknown[]): Promise<void> {
+  async toSink(kind: RecordKind, records: unknown[]): Promise<void> {
     if (!this.sink || records.length === 0) return;
     try {
-      await (this.sink[kind] as (r: unknown[]) => Promise<void> | void)(records);
+      await this.sink.add(kind, records);
     } catch (err) {
       throw new SinkFailure(err);
     }

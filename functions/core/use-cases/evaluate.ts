@@ -3,7 +3,7 @@ import { BilingualError } from '../errors';
 import { evaluationAlerts } from '../alerts/alerts';
 import { evaluatePeriod, type PeriodFacts } from '../evaluation/evaluate';
 import type { Alert, EvaluationResult } from '../model';
-import { periodsBetween } from '../periods';
+import { type Period, periodsBetween } from '../periods';
 import type { PipelineDeps } from './deps';
 import { inPlan, openingPeriod } from '../catalog';
 import { currentVersionsBetween, ledgerRows } from './current';
@@ -12,7 +12,7 @@ import { raiseAlerts } from './raise-alerts';
 export class PeriodOutsidePlanError extends BilingualError {}
 
 /** Loads what evaluation needs for `period` and computes every indicator's status. */
-export async function assessPeriod(deps: Pick<PipelineDeps, 'plan' | 'submissions'>, period: string): Promise<EvaluationResult> {
+export async function assessPeriod(deps: Pick<PipelineDeps, 'plan' | 'submissions'>, period: Period): Promise<EvaluationResult> {
   const { plan } = deps;
   if (!inPlan(plan, period)) {
     throw new PeriodOutsidePlanError(
@@ -32,7 +32,7 @@ export interface EvaluateOutcome {
   raised: Alert[];
 }
 
-export async function evaluateAndAlert(deps: PipelineDeps, period: string): Promise<EvaluateOutcome> {
+export async function evaluateAndAlert(deps: PipelineDeps, period: Period): Promise<EvaluateOutcome> {
   const result = await assessPeriod(deps, period);
   const alerts = evaluationAlerts(result, deps.plan, deps.clock.now().toISOString());
   const raised = await raiseAlerts(deps, alerts);

@@ -6,13 +6,9 @@ import { QtrackError } from '../errors';
 import { createHash } from 'node:crypto';
 import { rejectionAlert } from '../alerts/alerts';
 import { openingPeriod, resolveDepartment } from '../catalog';
-import { RECORD_KINDS } from '../currency';
+import { RECORD_KINDS } from '../sheet-specs';
 import type {
-  AcceptanceRecord,
-  CertificationRecord,
-  InspectionRecord,
   Issue,
-  IndicatorRecord,
   Lang,
   RecordKind,
   RecordSink,
@@ -20,7 +16,7 @@ import type {
   ValidationOutcome,
   ValidationReport,
 } from '../model';
-import { normalizePeriod } from '../periods';
+import { normalizePeriod, type Period } from '../periods';
 import { checkSubmission } from '../submission/check';
 import { emptyAggregates } from '../submission/run';
 import { annotateWorkbook } from '../workbook/write/annotate';
@@ -52,6 +48,8 @@ export interface IngestResult {
   current: boolean;
   /** the sheet kinds it is current for (a later upload may hold the others) */
   currentFor: RecordKind[];
+  /** the quarter it is for, when its key names one */
+  period?: Period;
 }
 
 /** A stable id for one uploaded object version, sortable by receipt time. */
@@ -98,7 +96,7 @@ class ChunkingSink implements RecordSink {
     private readonly chunkBytes = RECORD_CHUNK_BYTES,
   ) {}
 
-  private async add(kind: RecordKind, records: unknown[]) {
+  async add(kind: RecordKind, records: unknown[]) {
     this.given[kind] += records.length;
     for (const record of records) {
       const json = JSON.stringify(record);
@@ -125,10 +123,6 @@ class ChunkingSink implements RecordSink {
     this.given = zeroCounts();
     await this.forget();
   }
-  indicators = (r: IndicatorRecord[]) => this.add('indicators', r);
-  inspections = (r: InspectionRecord[]) => this.add('inspections', r);
-  certifications = (r: CertificationRecord[]) => this.add('certifications', r);
-  acceptances = (r: AcceptanceRecord[]) => this.add('acceptances', r);
 
   async flush() {
     for (const kind of RECORD_KINDS) if (this.buffers[kind].parts.length) await this.writeOut(kind);
@@ -136,12 +130,11 @@ class ChunkingSink implements RecordSink {
 }
 
 function zeroCounts(): Record<RecordKind, number> {
-  return { indicators: 0, inspections: 0, certifications: 0, acceptances: 0 };
+  return Object.fromEntries(RECORD_KINDS.map((k) => [k, 0])) as Record<RecordKind, number>;
 }
 
 function emptyBuffers(): Record<RecordKind, { parts: string[]; bytes: number }> {
-  const empty = () => ({ parts: [] as string[], bytes: 2 });
-  return { indicators: empty(), inspections: empty(), certifications: empty(), acceptances: empty() };
+  return Object.fromEntries(RECORD_KINDS.map((k) => [k, { parts: [] as string[], bytes: 2 }])) as Record<RecordKind, { parts: string[]; bytes: number }>;
 }
 
 /** Stored records and validated rows disagree: the version must not become current. */
@@ -202,18 +195,52 @@ function refused(fileName: string, now: string, message: Lang): ValidationOutcom
   };
 }
 
-export async function ingestSubmission(deps: PipelineDeps, object: UploadedObject): Promise<IngestResult> {
-  const parsed = object.undecodable
+/**
+ * An upload as ingest takes it: read once, at the edge that received it (the
+ * S3 event's handler; an upload API would make the same value), from its key —
+ * the department and the quarter resolved, what the key wrote kept for the
+ * report's messages, and why it cannot be a submission when it cannot.
+ */
+export interface Submission {
+  /** the uploaded object: where its bytes are, and its identity */
+  object: UploadedObject;
+  /** the department's code; as written when the key names none the registry knows (validation then says so) */
+  department: string;
+  /** the quarter; undefined when the key names none (validation then says so) */
+  period?: Period;
+  /** the department and period as the key writes them */
+  written: { department: string; period: string };
+  fileName: string;
+  /** when it was received (the event's time) */
+  receivedAt: string;
+  /** the key cannot be a submission's: why (it is refused with a report, never ignored) */
+  problem?: Lang;
+}
+
+/** Reads an uploaded object's key into a Submission; a key outside submissions/ throws NotASubmissionKeyError. */
+export function submissionOf(object: UploadedObject): Submission {
+  const parsed = parseSubmissionKey(object.key);
+  const problem = object.undecodable
     ? {
-        ...parseSubmissionKey(object.key),
-        problem: {
-          zh: `上传路径“${object.key}”含有无法解码的 % 转义，请把文件改用不含 % 的文件名重新上传`,
-          en: `the upload path "${object.key}" has a broken % escape; rename the file without % and upload it again`,
-        },
+        zh: `上传路径“${object.key}”含有无法解码的 % 转义，请把文件改用不含 % 的文件名重新上传`,
+        en: `the upload path "${object.key}" has a broken % escape; rename the file without % and upload it again`,
       }
-    : parseSubmissionKey(object.key);
-  const department = resolveDepartment(parsed.department)?.code ?? parsed.department;
-  const period = normalizePeriod(parsed.period) ?? parsed.period;
+    : parsed.problem;
+  return {
+    object,
+    department: resolveDepartment(parsed.department)?.code ?? parsed.department,
+    ...(normalizePeriod(parsed.period) ? { period: normalizePeriod(parsed.period) } : {}),
+    written: { department: parsed.department, period: parsed.period },
+    fileName: parsed.fileName,
+    receivedAt: object.eventTime,
+    ...(problem ? { problem } : {}),
+  };
+}
+
+export async function ingestSubmission(deps: PipelineDeps, sub: Submission): Promise<IngestResult> {
+  const { object, department, fileName } = sub;
+  // where a version of a key without a quarter is filed: under what the key wrote
+  const period = sub.period ?? sub.written.period;
   const submissionId = submissionIdOf(object);
   const log = { department, period, submissionId };
 
@@ -226,14 +253,14 @@ export async function ingestSubmission(deps: PipelineDeps, object: UploadedObjec
     if (report && seen.status === 'rejected') {
       await raiseAlerts(deps, [rejectionAlert(seen, deps.clock.now().toISOString())]);
       deps.logger.info('rejected submission already ingested', log);
-      return { version: seen, report, repeated: true, current: false, currentFor: [] };
+      return { version: seen, report, repeated: true, current: false, currentFor: [], ...(sub.period ? { period: sub.period } : {}) };
     }
     if (report) {
       const shortfall = await storedShortfall(deps, submissionId, report);
       if (!shortfall.length) {
         const currentFor = await settle(deps, seen);
         deps.logger.info('submission already ingested', { ...log, currentFor });
-        return { version: seen, report, repeated: true, current: currentFor.length > 0, currentFor };
+        return { version: seen, report, repeated: true, current: currentFor.length > 0, currentFor, ...(sub.period ? { period: sub.period } : {}) };
       }
       // its records expired or were lost (a redrive long after): it is ingested again from the file
       deps.logger.warn('stored submission incomplete; ingesting it again', { ...log, shortfall });
@@ -242,8 +269,8 @@ export async function ingestSubmission(deps: PipelineDeps, object: UploadedObjec
   }
 
   // a key that is no submission's is refused without reading the file (it may not even be fetchable)
-  const bytes = parsed.problem ? undefined : await deps.uploads.get(object.key, object.versionId);
-  if (!bytes && !parsed.problem) throw new Error(`uploaded object not found: ${object.bucket}/${object.key}`);
+  const bytes = sub.problem ? undefined : await deps.uploads.get(object.key, object.versionId);
+  if (!bytes && !sub.problem) throw new Error(`uploaded object not found: ${object.bucket}/${object.key}`);
 
   const files = reportKeys(department, period, submissionId);
   // every chunk expires unless the version becomes current (settle)
@@ -253,34 +280,34 @@ export async function ingestSubmission(deps: PipelineDeps, object: UploadedObjec
   );
   const outcome = bytes
     ? await checkSubmission(bytes, {
-        fileName: parsed.fileName,
+        fileName,
         inflate: deps.inflate,
-        department: parsed.department,
-        period: parsed.period,
-        now: new Date(object.eventTime),
+        department: sub.written.department,
+        period: sub.written.period,
+        now: new Date(sub.receivedAt),
         plan: deps.plan,
         limits: deps.limits,
         sink,
         // the stored ledger, for the stock checks (validation leaves out what this upload replaces)
-        ledger: normalizePeriod(parsed.period) ? await loadLedger(deps.submissions, openingPeriod(deps.plan), period) : undefined,
+        ledger: sub.period ? await loadLedger(deps.submissions, openingPeriod(deps.plan), sub.period) : undefined,
       })
-    : refused(parsed.fileName, object.eventTime, parsed.problem!);
+    : refused(fileName, sub.receivedAt, sub.problem!);
   const accepted = outcome.report.status === 'accepted';
   if (accepted) {
     await sink.flush();
     await verifyStored(deps, submissionId, outcome.report, sink.given);
   } else await deps.submissions.deleteRecords(submissionId); // what validation streamed before the first error
 
-  const report: ValidationReport = { ...outcome.report, department, period, file: object.key, submissionId, receivedAt: object.eventTime };
+  const report: ValidationReport = { ...outcome.report, department, period, file: object.key, submissionId, receivedAt: sub.receivedAt };
   const version: SubmissionVersion = {
     submissionId,
     department,
     period,
-    receivedAt: object.eventTime,
+    receivedAt: sub.receivedAt,
     status: report.status,
     objectKey: object.key,
     objectVersion: object.versionId,
-    fileName: parsed.fileName,
+    fileName,
     reportKey: files.report,
     annotatedKey: report.issues.length ? files.annotated : undefined,
     aggregates: outcome.aggregates,
@@ -292,9 +319,9 @@ export async function ingestSubmission(deps: PipelineDeps, object: UploadedObjec
 
   // An unversioned store (the local s3rver) would lose the raw file on a re-upload
   // under the same name: keep a copy beside the report.
-  if (!object.versionId && bytes) await deps.reports.put(files.original(parsed.fileName), bytes, 'application/octet-stream');
+  if (!object.versionId && bytes) await deps.reports.put(files.original(fileName), bytes, 'application/octet-stream');
   if (version.annotatedKey) {
-    const isWorkbook = /\.xlsx$/i.test(parsed.fileName);
+    const isWorkbook = /\.xlsx$/i.test(fileName);
     const annotated = await annotateWorkbook(isWorkbook ? bytes : undefined, report.issues, { inflate: deps.inflate, deflate: deps.deflate, limits: deps.limits });
     await deps.reports.put(version.annotatedKey, annotated.bytes, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     report.annotated = { key: version.annotatedKey, form: annotated.form, ...(annotated.reason ? { reason: annotated.reason } : {}) };
@@ -310,5 +337,5 @@ export async function ingestSubmission(deps: PipelineDeps, object: UploadedObjec
     deps.logger.info('submission rejected', { ...log, errors: version.errors });
     await raiseAlerts(deps, [rejectionAlert(version, deps.clock.now().toISOString())]);
   }
-  return { version, report, repeated: false, current: currentFor.length > 0, currentFor };
+  return { version, report, repeated: false, current: currentFor.length > 0, currentFor, ...(sub.period ? { period: sub.period } : {}) };
 }

@@ -7,7 +7,7 @@ import { ledgerAsOf } from '../ledger';
 import type { Alert, SubmissionVersion } from '../model';
 import { expiringCertificateAlerts } from '../monitoring/expiring-certificates';
 import { lateSubmissionAlerts } from '../monitoring/late-submissions';
-import { comparePeriods, currentPeriod, lastEndedPeriod, periodsBetween } from '../periods';
+import { comparePeriods, currentPeriod, lastEndedPeriod, type Period, periodsBetween } from '../periods';
 import type { PipelineDeps } from './deps';
 import { loadLedger } from './current';
 import { evaluateAndAlert } from './evaluate';
@@ -17,7 +17,7 @@ export interface MonitorOutcome {
   date: string; // ISO date-time the job ran for
   raised: Alert[];
   /** the quarters evaluated again */
-  evaluated: string[];
+  evaluated: Period[];
 }
 
 /**
@@ -25,8 +25,8 @@ export interface MonitorOutcome {
  * submissions are due days after its end) and the current one, where in the
  * plan and holding some current version.
  */
-export async function openQuarters(deps: Pick<PipelineDeps, 'plan' | 'submissions'>, now: Date): Promise<string[]> {
-  const open: string[] = [];
+export async function openQuarters(deps: Pick<PipelineDeps, 'plan' | 'submissions'>, now: Date): Promise<Period[]> {
+  const open: Period[] = [];
   for (const p of [lastEndedPeriod(now), currentPeriod(now)]) {
     if (inPlan(deps.plan, p) && (await deps.submissions.currentVersions(p)).length > 0) open.push(p);
   }

@@ -1,4 +1,5 @@
 // The quarterly summary: evaluation, who submitted, alerts and data quality, in four formats.
+import type { Period } from '../periods';
 import type { IssueCode } from '../model';
 import { currentData, submissionStatuses } from '../submission-status';
 import { type DataQualityRow, type Summary, buildSummary, summaryCsv, summaryHtml, summaryXlsx } from '../summary';
@@ -13,7 +14,7 @@ export interface SummaryFile {
   contentType: string;
 }
 
-export async function writeSummary(deps: PipelineDeps, period: string): Promise<{ summary: Summary; files: SummaryFile[] }> {
+export async function writeSummary(deps: PipelineDeps, period: Period): Promise<{ summary: Summary; files: SummaryFile[] }> {
   const evaluation = await assessPeriod(deps, period);
   const versions = await deps.submissions.allVersions(period);
   const dataQuality: DataQualityRow[] = [];

@@ -30,8 +30,6 @@ function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-const DATA_KINDS: SheetKind[] = ['indicators', 'inspections', 'certifications', 'acceptances'];
-
 /** 'inspections.csv', '抽查明细.csv', 'uploads/Inspections.CSV' → the sheet kind; undefined otherwise. */
 export function csvKindFromFileName(fileName: string): SheetKind | undefined {
   const base = fileName.split(/[\\/]/).pop() ?? '';
@@ -39,7 +37,7 @@ export function csvKindFromFileName(fileName: string): SheetKind | undefined {
   if (!m) return undefined;
   const key = normalizeKey(m[1]);
   for (const spec of SHEETS) {
-    if (!DATA_KINDS.includes(spec.kind)) continue;
+    if (spec.kind === 'cover') continue;
     const names = [spec.kind, spec.zh, spec.en, ...spec.aliases].map(normalizeKey);
     if (names.includes(key)) return spec.kind;
   }

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { bi, type Cli, departmentOption, type GlobalOptions, periodOption, requireDepartment, requirePeriod, withGlobalOptions } from '../args';
 import { formatVersions } from '../format';
+import { replacedKinds } from '../../core/currency';
 import { printJson, withPipeline } from './common';
 
 interface Options extends GlobalOptions {
@@ -44,7 +45,7 @@ async function versions({ io }: Cli, opts: Options): Promise<number> {
         status: v.status,
         errors: v.errors,
         warnings: v.warnings,
-        replaces: v.replaces ?? ['indicators', 'inspections', 'certifications', 'acceptances'],
+        replaces: [...replacedKinds(v)],
         currentFor: currentFor.get(v.submissionId) ?? [],
       }));
       if (opts.json) printJson(io, { period, versions });

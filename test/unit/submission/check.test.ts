@@ -152,7 +152,7 @@ describe('issue cap, counts and sink', () => {
 
   it('a failing sink is the caller’s error, not a bad file', async () => {
     const { sink } = memorySink();
-    sink.inspections = async () => {
+    sink.add = async () => {
       throw new Error('DynamoDB throttled');
     };
     await expect(validate(workbook(inspections(1)), { sink })).rejects.toThrow('DynamoDB throttled');

@@ -89,10 +89,7 @@ export function memorySink() {
     restarts: 0,
   };
   const sink: RecordSink = {
-    inspections: async (r) => void (got.inspections.push(...r), got.batches.push({ kind: 'inspections', size: r.length })),
-    certifications: async (r) => void (got.certifications.push(...r), got.batches.push({ kind: 'certifications', size: r.length })),
-    acceptances: async (r) => void (got.acceptances.push(...r), got.batches.push({ kind: 'acceptances', size: r.length })),
-    indicators: async (r) => void (got.indicators.push(...r), got.batches.push({ kind: 'indicators', size: r.length })),
+    add: async (kind, r) => void ((got[kind] as unknown[]).push(...r), got.batches.push({ kind, size: r.length })),
     restart: () => {
       got.restarts++;
       for (const kind of ['inspections', 'certifications', 'acceptances', 'indicators'] as const) got[kind].length = 0;

@@ -1,11 +1,12 @@
 // Storage that never loses or half-stores: versions, the current pointer, redelivery,
 // a crash between steps, and a ledger that a corrected re-upload really corrects.
+import { asPeriod } from '../../../functions/core/periods';
 import { describe, expect, it } from 'vitest';
 import { FixedClock, MemoryPublisher, memoryStores, silentLogger } from '../../../functions/adapters/memory';
 import type { PipelineDeps } from '../../../functions/core/use-cases/deps';
 import { composePipeline } from '../../../functions/runtime/compose';
 import { assessPeriod } from '../../../functions/core/use-cases/evaluate';
-import { type UploadedObject, ingestSubmission, UNUSED_RECORDS_TTL_MS } from '../../../functions/core/use-cases/ingest';
+import { type UploadedObject, ingestSubmission, submissionOf, UNUSED_RECORDS_TTL_MS } from '../../../functions/core/use-cases/ingest';
 import { CERT_HEADERS, brandCertificate, inspectionRows, xlsx } from '../../support/workbooks';
 
 function setup() {
@@ -29,10 +30,10 @@ function setup() {
 describe('ingest: versions and the current pointer', () => {
   it('a re-upload supersedes, a rejected re-upload leaves the accepted one current, every version keeps its report', async () => {
     const { deps, submissions, upload } = setup();
-    const first = await ingestSubmission(deps, await upload(await xlsx({ 抽查明细: inspectionRows(19, 1) }), '2026-04-05T02:00:00Z'));
-    const second = await ingestSubmission(deps, await upload(await xlsx({ 抽查明细: inspectionRows(20, 0) }), '2026-04-06T02:00:00Z'));
+    const first = await ingestSubmission(deps, submissionOf(await upload(await xlsx({ 抽查明细: inspectionRows(19, 1) }), '2026-04-05T02:00:00Z')));
+    const second = await ingestSubmission(deps, submissionOf(await upload(await xlsx({ 抽查明细: inspectionRows(20, 0) }), '2026-04-06T02:00:00Z')));
     const bad = await xlsx({ 抽查明细: [...inspectionRows(20, 0), ['B99', '电子电器', '企业', 'NOT-A-CODE', new Date('2026-02-10'), '区', '合格', null]] });
-    const third = await ingestSubmission(deps, await upload(bad, '2026-04-07T02:00:00Z'));
+    const third = await ingestSubmission(deps, submissionOf(await upload(bad, '2026-04-07T02:00:00Z')));
     expect([first.report.status, second.report.status, third.report.status]).toEqual(['accepted', 'accepted', 'rejected']);
     const current = await submissions.currentVersions('2026-Q1');
     expect(current.map((v) => v.submissionId)).toEqual([second.version.submissionId]);
@@ -45,8 +46,8 @@ describe('ingest: versions and the current pointer', () => {
 
   it('an empty workbook (a blank template sent by mistake) is rejected and does not replace the quarter', async () => {
     const { deps, submissions, upload } = setup();
-    const real = await ingestSubmission(deps, await upload(await xlsx({ 抽查明细: inspectionRows(10, 0) }), '2026-04-05T02:00:00Z'));
-    const empty = await ingestSubmission(deps, await upload(await xlsx({ 抽查明细: [inspectionRows(0, 0)[0]!] }), '2026-04-06T02:00:00Z'));
+    const real = await ingestSubmission(deps, submissionOf(await upload(await xlsx({ 抽查明细: inspectionRows(10, 0) }), '2026-04-05T02:00:00Z')));
+    const empty = await ingestSubmission(deps, submissionOf(await upload(await xlsx({ 抽查明细: [inspectionRows(0, 0)[0]!] }), '2026-04-06T02:00:00Z')));
     expect(empty.report.issues.map((i) => i.code)).toEqual(['NO_DATA']);
     expect((await submissions.currentVersions('2026-Q1')).map((v) => v.submissionId)).toEqual([real.version.submissionId]);
   });
@@ -54,8 +55,8 @@ describe('ingest: versions and the current pointer', () => {
   it('a redelivered event for the same object version changes nothing', async () => {
     const { deps, submissions, upload } = setup();
     const object = await upload(await xlsx({ 抽查明细: inspectionRows(10, 0) }), '2026-04-05T02:00:00Z');
-    const once = await ingestSubmission(deps, object);
-    const twice = await ingestSubmission(deps, object);
+    const once = await ingestSubmission(deps, submissionOf(object));
+    const twice = await ingestSubmission(deps, submissionOf(object));
     expect(twice.repeated).toBe(true);
     expect(twice.version).toEqual(once.version);
     expect(await submissions.allVersions('2026-Q1')).toHaveLength(1);
@@ -65,8 +66,8 @@ describe('ingest: versions and the current pointer', () => {
     const { deps, submissions, upload } = setup();
     const older = await upload(await xlsx({ 抽查明细: inspectionRows(5, 0) }), '2026-04-05T02:00:00Z', 'a.xlsx');
     const newer = await upload(await xlsx({ 抽查明细: inspectionRows(8, 0) }), '2026-04-06T02:00:00Z', 'b.xlsx');
-    const n = await ingestSubmission(deps, newer);
-    const o = await ingestSubmission(deps, older);
+    const n = await ingestSubmission(deps, submissionOf(newer));
+    const o = await ingestSubmission(deps, submissionOf(older));
     expect(o.current).toBe(false);
     expect((await submissions.currentVersions('2026-Q1')).map((v) => v.submissionId)).toEqual([n.version.submissionId]);
     // the records of the version that never became current expire (3 days on); the current one's do not
@@ -77,44 +78,44 @@ describe('ingest: versions and the current pointer', () => {
     for (const t of expiry(o.version.submissionId)) expect(t - Date.now()).toBeGreaterThan(UNUSED_RECORDS_TTL_MS - 60_000);
     expect(expiry(n.version.submissionId)).toEqual([]);
     // a redelivery of the old one settles it the same way
-    await ingestSubmission(deps, older);
+    await ingestSubmission(deps, submissionOf(older));
     expect(expiry(o.version.submissionId)).toHaveLength(chunks(o.version.submissionId));
   });
 
   it('a redelivery whose stored records went missing (expired before a late redrive) ingests the file again', async () => {
     const { deps, submissions, upload } = setup();
     const object = await upload(await xlsx({ 抽查明细: inspectionRows(7, 1) }), '2026-04-05T02:00:00Z');
-    const first = await ingestSubmission(deps, object);
+    const first = await ingestSubmission(deps, submissionOf(object));
     await submissions.deleteRecords(first.version.submissionId);
-    const again = await ingestSubmission(deps, object);
+    const again = await ingestSubmission(deps, submissionOf(object));
     expect(again.repeated).toBe(false);
     expect(await submissions.getRecords(first.version.submissionId, 'inspections')).toHaveLength(8);
   });
 
   it('a crash before the version is made current leaves the old one current; the redelivery finishes the job', async () => {
     const { deps, submissions, upload } = setup();
-    const first = await ingestSubmission(deps, await upload(await xlsx({ 抽查明细: inspectionRows(9, 1) }), '2026-04-05T02:00:00Z'));
+    const first = await ingestSubmission(deps, submissionOf(await upload(await xlsx({ 抽查明细: inspectionRows(9, 1) }), '2026-04-05T02:00:00Z')));
     const object = await upload(await xlsx({ 抽查明细: inspectionRows(10, 0) }), '2026-04-06T02:00:00Z');
     const makeCurrent = submissions.makeCurrent.bind(submissions);
     submissions.makeCurrent = async () => {
       throw new Error('Lambda timed out');
     };
-    await expect(ingestSubmission(deps, object)).rejects.toThrow('Lambda timed out');
+    await expect(ingestSubmission(deps, submissionOf(object))).rejects.toThrow('Lambda timed out');
     expect((await submissions.currentVersions('2026-Q1')).map((v) => v.submissionId)).toEqual([first.version.submissionId]);
     submissions.makeCurrent = makeCurrent;
-    const retried = await ingestSubmission(deps, object);
+    const retried = await ingestSubmission(deps, submissionOf(object));
     expect(retried.current).toBe(true);
     expect((await submissions.currentVersions('2026-Q1'))[0]!.aggregates.inspections.other).toEqual({ passed: 10, total: 10 });
   });
 
   it('a crash while records are written leaves nothing of the new version visible', async () => {
     const { deps, submissions, upload } = setup();
-    const first = await ingestSubmission(deps, await upload(await xlsx({ 抽查明细: inspectionRows(3, 0) }), '2026-04-05T02:00:00Z'));
+    const first = await ingestSubmission(deps, submissionOf(await upload(await xlsx({ 抽查明细: inspectionRows(3, 0) }), '2026-04-05T02:00:00Z')));
     const putRecords = submissions.putRecords.bind(submissions);
     submissions.putRecords = async () => {
       throw new Error('throttled');
     };
-    await expect(ingestSubmission(deps, await upload(await xlsx({ 抽查明细: inspectionRows(900, 0) }), '2026-04-06T02:00:00Z'))).rejects.toThrow('throttled');
+    await expect(ingestSubmission(deps, submissionOf(await upload(await xlsx({ 抽查明细: inspectionRows(900, 0) }), '2026-04-06T02:00:00Z')))).rejects.toThrow('throttled');
     submissions.putRecords = putRecords;
     const current = await submissions.currentVersions('2026-Q1');
     expect(current.map((v) => v.submissionId)).toEqual([first.version.submissionId]);
@@ -124,15 +125,15 @@ describe('ingest: versions and the current pointer', () => {
   it('the certificate ledger follows the current version: a corrected re-upload really corrects', async () => {
     const { deps, upload } = setup();
     const certs = (rows: ReturnType<typeof brandCertificate>[]) => xlsx({ 认证明细: [CERT_HEADERS, ...rows] });
-    await ingestSubmission(deps, await upload(await certs([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13].map((n) => brandCertificate(n))), '2026-04-05T02:00:00Z'));
-    let brand = (await assessPeriod(deps, '2026-Q1')).indicators.find((i) => i.code === 'SHANGHAI_BRAND_TOTAL')!;
+    await ingestSubmission(deps, submissionOf(await upload(await certs([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13].map((n) => brandCertificate(n))), '2026-04-05T02:00:00Z')));
+    let brand = (await assessPeriod(deps, asPeriod('2026-Q1'))).indicators.find((i) => i.code === 'SHANGHAI_BRAND_TOTAL')!;
     expect(brand.value).toBe(13);
     // the clerk corrects: two of them had been withdrawn
     await ingestSubmission(
       deps,
-      await upload(await certs([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13].map((n) => brandCertificate(n, n > 11 ? '撤销' : '有效'))), '2026-04-06T02:00:00Z'),
+      submissionOf(await upload(await certs([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13].map((n) => brandCertificate(n, n > 11 ? '撤销' : '有效'))), '2026-04-06T02:00:00Z')),
     );
-    brand = (await assessPeriod(deps, '2026-Q1')).indicators.find((i) => i.code === 'SHANGHAI_BRAND_TOTAL')!;
+    brand = (await assessPeriod(deps, asPeriod('2026-Q1'))).indicators.find((i) => i.code === 'SHANGHAI_BRAND_TOTAL')!;
     expect(brand.value).toBe(11);
   });
 });
@@ -145,7 +146,7 @@ describe('ingest: keys that are no submission’s', () => {
     ['a broken % escape', 'submissions/market-regulation/2026-Q1/q1%ZZ.xlsx', true],
   ])('%s: a rejection report and an alert, never silence', async (_what, key, undecodable) => {
     const { deps, submissions } = setup();
-    const result = await ingestSubmission(deps, { bucket: 'uploads', key, eTag: 'e', eventTime: '2026-04-05T02:00:00Z', ...(undecodable ? { undecodable } : {}) });
+    const result = await ingestSubmission(deps, submissionOf({ bucket: 'uploads', key, eTag: 'e', eventTime: '2026-04-05T02:00:00Z', ...(undecodable ? { undecodable } : {}) }));
     expect(result.report.status).toBe('rejected');
     expect(result.report.issues.map((i) => i.code)).toEqual(['BAD_KEY']);
     expect(await deps.reports.get(result.version.reportKey)).toBeDefined();
@@ -183,9 +184,9 @@ describe('ingest: keys that are no submission’s', () => {
     deps.alerts.claim = async () => {
       throw new Error('the run died');
     };
-    await expect(ingestSubmission(deps, object)).rejects.toThrow('the run died');
+    await expect(ingestSubmission(deps, submissionOf(object))).rejects.toThrow('the run died');
     deps.alerts.claim = claim;
-    const again = await ingestSubmission(deps, object);
+    const again = await ingestSubmission(deps, submissionOf(object));
     expect(again.repeated).toBe(true);
     expect((await deps.alerts.list('2026-Q1')).map((a) => a.type)).toEqual(['SUBMISSION_REJECTED']);
   });
@@ -194,9 +195,9 @@ describe('ingest: keys that are no submission’s', () => {
 describe('ingest: a CSV replaces its own kind only', () => {
   it('the workbook stays current for the kinds the CSV does not carry; the rejected upload leaves no records behind', async () => {
     const { deps, submissions, upload } = setup();
-    const book = await ingestSubmission(deps, await upload(await xlsx({ 抽查明细: inspectionRows(10, 0) }), '2026-04-05T02:00:00Z'));
+    const book = await ingestSubmission(deps, submissionOf(await upload(await xlsx({ 抽查明细: inspectionRows(10, 0) }), '2026-04-05T02:00:00Z')));
     const csv = new TextEncoder().encode('指标代码,数值\r\nSTANDARDS_LED_COUNT,3\r\n');
-    const ind = await ingestSubmission(deps, await upload(csv, '2026-04-06T02:00:00Z', 'indicators.csv'));
+    const ind = await ingestSubmission(deps, submissionOf(await upload(csv, '2026-04-06T02:00:00Z', 'indicators.csv')));
     expect(ind.currentFor).toEqual(['indicators']);
     const current = await submissions.currentVersions('2026-Q1');
     expect(current.map((v) => [v.submissionId, v.currentFor])).toEqual([
@@ -206,7 +207,7 @@ describe('ingest: a CSV replaces its own kind only', () => {
     // a later, delayed redelivery of the workbook changes nothing
     expect(await submissions.makeCurrent(book.version)).toEqual(['inspections', 'certifications', 'acceptances']);
     const bad = new TextEncoder().encode('指标代码,数值\r\nSTANDARDS_LED_COUNT,lots\r\n');
-    const rejected = await ingestSubmission(deps, await upload(bad, '2026-04-07T02:00:00Z', 'indicators.csv'));
+    const rejected = await ingestSubmission(deps, submissionOf(await upload(bad, '2026-04-07T02:00:00Z', 'indicators.csv')));
     expect(rejected.report.status).toBe('rejected');
     expect(await submissions.recordCounts(rejected.version.submissionId)).toEqual({});
   });
