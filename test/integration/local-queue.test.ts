@@ -16,7 +16,8 @@ import { silentLogger } from '../../functions/adapters/memory';
 import { sampleCreditCode } from '../../functions/local/demo';
 import { openDataDir } from '../../functions/local/data-dir';
 import { LocalQueue, type QueueEntry } from '../../functions/local/queue';
-import { openLocalPipeline, s3Notification } from '../../functions/local/runtime';
+import { s3Notification } from '../../functions/local/bridge';
+import { openLocalPipeline } from '../../functions/local/runtime';
 import { startLocalServers } from '../../functions/local/servers';
 import { BUCKETS } from '../../functions/runtime/contract';
 

@@ -72,46 +72,86 @@ function ownedBy(def: IndicatorDef, department: string): boolean {
 /** Fields that carry a value; the template prefills code, name and unit of every indicator. */
 const VALUE_FIELDS = ['value', 'numerator', 'denominator'];
 
+/** One 指标 row: which indicator it is, what it says about it, and its value, in that order. */
 export function checkIndicatorRow(rc: RowCheck): void {
   const c = rc.sheet.cols;
-  const run = rc.run;
-  const codeCol = c.code!;
-  const codeCell = rc.cell(c.code, true);
   // no value at all: nothing is reported, so ownership is moot (a blank row is warned about below)
   const empty = VALUE_FIELDS.every((f) => isEmptyCell(rc.rawCell(c[f])));
-  let def: IndicatorDef | undefined;
-  let duplicate = false;
-  let ownershipChecked = false;
-  if (codeCell) {
-    const code = cellText(codeCell).toUpperCase();
-    def = run.indicatorsByCode.get(code);
-    if (!def) {
-      const codes = (run.department ? reportableBy(run.plan, run.department) : run.plan.indicators).map((d) => d.code);
-      rc.issue(codeCol, 'UNKNOWN_INDICATOR', say.unknownIndicator(codes), codeCell);
-    } else {
-      const first = run.indicatorCodes.get(def.code);
-      if (first !== undefined) {
-        duplicate = true;
-        const f = run.describeFirst(first, rc.sheet);
-        rc.issue(codeCol, 'DUPLICATE', say.duplicate({ zh: '指标代码', en: 'indicator code' }, f.row, f.sheet), codeCell);
-      } else run.indicatorCodes.set(def.code, Run.firstRef(rc.sheet, rc.row));
-      if (run.department && !empty) {
-        ownershipChecked = true;
-        if (!ownedBy(def, run.department)) notOwned(run, rc.sheet, rc.row, codeCol, codeCell, run.department, (s) => {
-          if (s === 'error') rc.hasError = true;
-        });
-      }
-    }
+  const which = indicatorOfRow(rc, empty);
+  const { def, duplicate } = which;
+  const told = reportedAlongside(rc, def);
+  const valueCol = c.value!;
+  if (def && !duplicate && empty) {
+    // A prefilled row left without a value (the template writes code, name and
+    // unit): judged at the end, when it is known whether rows give the value.
+    // It is not a data row: a template sent untouched still holds no data.
+    rc.run.blankIndicators.push({ def, sheet: rc.sheet, row: rc.row, col: valueCol });
+    return;
   }
+  const { value, valueCell } = valueOfRow(rc, def, told);
+  const ok = rc.end();
+  if (!def || duplicate || value === undefined || value === null) return;
+  const record: IndicatorRecord = { code: def.code, value, src: { sheet: rc.sheet.name, row: rc.row } };
+  if (told.name) record.name = told.name;
+  if (typeof told.numerator === 'number') record.numerator = told.numerator;
+  if (typeof told.denominator === 'number') record.denominator = told.denominator;
+  if (told.unit) record.unit = told.unit;
+  if (told.note) record.note = told.note;
+  rc.run.pendingIndicators.push({
+    record,
+    def,
+    sheet: rc.sheet,
+    valueCol,
+    valueCell: valueCell ?? undefined,
+    codeCol: c.code!,
+    codeCell: which.codeCell!,
+    hasError: !ok,
+    ownershipChecked: which.ownershipChecked,
+  });
+}
 
-  const name = rc.text(c.name, false);
-  if (def && name && !nameMatches(def, name)) {
-    rc.issue(c.name, 'NAME_MISMATCH', say.nameMismatch(def.name), name, 'warning');
+/** The row's indicator: known, not given twice, the department's to report (unless the row is empty). */
+function indicatorOfRow(rc: RowCheck, empty: boolean): { def?: IndicatorDef; duplicate: boolean; ownershipChecked: boolean; codeCell?: RawCell } {
+  const run = rc.run;
+  const codeCol = rc.sheet.cols.code!;
+  const codeCell = rc.cell(rc.sheet.cols.code, true) ?? undefined;
+  if (!codeCell) return { duplicate: false, ownershipChecked: false };
+  const code = cellText(codeCell).toUpperCase();
+  const def = run.indicatorsByCode.get(code);
+  if (!def) {
+    const codes = (run.department ? reportableBy(run.plan, run.department) : run.plan.indicators).map((d) => d.code);
+    rc.issue(codeCol, 'UNKNOWN_INDICATOR', say.unknownIndicator(codes), codeCell);
+    return { duplicate: false, ownershipChecked: false, codeCell };
   }
-  const unit = rc.text(c.unit, false);
-  if (def && unit && !unitAccepted(def, unit)) {
-    rc.issue(c.unit, 'UNIT_MISMATCH', say.unitMismatch([def.unit, ...(def.unitAliases ?? [])]), unit);
+  const first = run.indicatorCodes.get(def.code);
+  if (first !== undefined) {
+    const f = run.describeFirst(first, rc.sheet);
+    rc.issue(codeCol, 'DUPLICATE', say.duplicate({ zh: '指标代码', en: 'indicator code' }, f.row, f.sheet), codeCell);
+    return { def, duplicate: true, ownershipChecked: false, codeCell };
   }
+  run.indicatorCodes.set(def.code, Run.firstRef(rc.sheet, rc.row));
+  if (!run.department || empty) return { def, duplicate: false, ownershipChecked: false, codeCell };
+  if (!ownedBy(def, run.department)) notOwned(run, rc.sheet, rc.row, codeCol, codeCell, run.department, (s) => {
+    if (s === 'error') rc.hasError = true;
+  });
+  return { def, duplicate: false, ownershipChecked: true, codeCell };
+}
+
+interface Alongside {
+  name?: string;
+  unit?: string;
+  numerator: number | null | undefined;
+  denominator: number | null | undefined;
+  note?: string;
+}
+
+/** What the row says beside the value: the name and unit (checked against the plan), numerator, denominator, note. */
+function reportedAlongside(rc: RowCheck, def: IndicatorDef | undefined): Alongside {
+  const c = rc.sheet.cols;
+  const name = rc.text(c.name, false) ?? undefined;
+  if (def && name && !nameMatches(def, name)) rc.issue(c.name, 'NAME_MISMATCH', say.nameMismatch(def.name), name, 'warning');
+  const unit = rc.text(c.unit, false) ?? undefined;
+  if (def && unit && !unitAccepted(def, unit)) rc.issue(c.unit, 'UNIT_MISMATCH', say.unitMismatch([def.unit, ...(def.unitAliases ?? [])]), unit);
   let numerator = rc.number(c.numerator, false);
   if (typeof numerator === 'number' && numerator < 0) {
     rc.issue(c.numerator, 'OUT_OF_RANGE', say.negative(), numerator);
@@ -122,84 +162,72 @@ export function checkIndicatorRow(rc: RowCheck): void {
     rc.issue(c.denominator, 'OUT_OF_RANGE', say.notPositive(), denominator);
     denominator = null;
   }
-  const note = rc.text(c.note, false, 2000);
+  const note = rc.text(c.note, false, 2000) ?? undefined;
+  return { name, unit, numerator, denominator, note };
+}
 
+type RowValue = { value: number | string | undefined | null; valueCell: RawCell | undefined | null };
+
+/** The 数值 cell read as the indicator's unit wants it: a rating, a percentage (or its fraction), a count. */
+function valueOfRow(rc: RowCheck, def: IndicatorDef | undefined, told: Alongside): RowValue {
+  const c = rc.sheet.cols;
+  if (!def) return { value: undefined, valueCell: rc.cell(c.value, false) }; // formula errors still reported; the value's type is unknown
+  if (kindRule(def.kind).textual || def.unit === 'rating') return ratingValue(rc, def);
+  if (def.unit === '%') return percentValue(rc, told);
+  return countValue(rc, def);
+}
+
+function ratingValue(rc: RowCheck, def: IndicatorDef): RowValue {
+  const valueCell = rc.cell(rc.sheet.cols.value, true);
+  if (!valueCell) return { value: undefined, valueCell };
+  const value = valueCell.kind === 'string' ? matchRating(def, cellText(valueCell)) : undefined;
+  if (value !== undefined) return { value, valueCell };
+  rc.issue(rc.sheet.cols.value!, 'INVALID_ENUM', say.invalidRating(def.ratings ?? []), valueCell);
+  return { value: null, valueCell };
+}
+
+function percentValue(rc: RowCheck, told: Alongside): RowValue {
+  const c = rc.sheet.cols;
   const valueCol = c.value!;
-  let value: number | string | undefined | null;
-  let valueCell: RawCell | undefined | null;
-  if (def && !duplicate && empty) {
-    // A prefilled row left without a value (the template writes code, name and
-    // unit): judged at the end, when it is known whether rows give the value.
-    // It is not a data row: a template sent untouched still holds no data.
-    run.blankIndicators.push({ def, sheet: rc.sheet, row: rc.row, col: valueCol });
-    return;
-  } else if (!def) {
-    valueCell = rc.cell(c.value, false); // formula errors still reported; the value's type is unknown
-  } else if (kindRule(def.kind).textual || def.unit === 'rating') {
-    valueCell = rc.cell(c.value, true);
-    if (valueCell) {
-      value = valueCell.kind === 'string' ? matchRating(def, cellText(valueCell)) : undefined;
-      if (value === undefined) {
-        rc.issue(valueCol, 'INVALID_ENUM', say.invalidRating(def.ratings ?? []), valueCell);
-        value = null;
-      }
-    }
-  } else if (def.unit === '%') {
-    valueCell = rc.cell(c.value, false);
-    if (valueCell) {
-      const v = parsePercent(valueCell);
-      value = v instanceof CellProblem ? rc.problem(valueCol, v, valueCell) : v;
-    }
-    const fraction = typeof numerator === 'number' && typeof denominator === 'number';
-    if (fraction && numerator! > denominator!) {
-      rc.issue(c.numerator, 'NUMERATOR_EXCEEDS_DENOMINATOR', say.numeratorExceeds(numerator!, denominator!), numerator);
-    } else if (fraction) {
-      const computed = (numerator! * 100) / denominator!;
-      if (typeof value === 'number') {
-        if (Math.abs(value - computed) > TOLERANCE) {
-          rc.issue(valueCol, 'VALUE_MISMATCH', say.valueMismatch(value, round2(computed)), valueCell);
-        }
-      } else if (valueCell === undefined) value = round2(computed);
-    }
-    if (valueCell === undefined && !fraction && numerator !== null && denominator !== null) {
-      rc.issue(valueCol, 'REQUIRED', say.valueOrFraction(), null);
-    }
-  } else {
-    // counts (个 项 件 名) and ratios (件/万人): numerator/denominator are kept as reported
-    // but not used: only a percentage is numerator/denominator × 100 by definition.
-    valueCell = rc.cell(c.value, true);
-    if (valueCell) {
-      const v = parseNumber(valueCell);
-      if (v instanceof CellProblem) value = rc.problem(valueCol, v, valueCell);
-      else if (v < 0) {
-        rc.issue(valueCol, 'OUT_OF_RANGE', say.negative(), valueCell);
-        value = null;
-      } else if (WHOLE_UNITS.has(def.unit) && !Number.isInteger(v)) {
-        rc.issue(valueCol, 'INVALID_NUMBER', say.notWhole(), valueCell);
-        value = null;
-      } else value = v;
-    }
+  const { numerator, denominator } = told;
+  const valueCell = rc.cell(c.value, false);
+  let value: RowValue['value'];
+  if (valueCell) {
+    const v = parsePercent(valueCell);
+    value = v instanceof CellProblem ? rc.problem(valueCol, v, valueCell) : v;
   }
+  const fraction = typeof numerator === 'number' && typeof denominator === 'number';
+  if (fraction && numerator! > denominator!) {
+    rc.issue(c.numerator, 'NUMERATOR_EXCEEDS_DENOMINATOR', say.numeratorExceeds(numerator!, denominator!), numerator);
+  } else if (fraction) {
+    const computed = (numerator! * 100) / denominator!;
+    if (typeof value === 'number') {
+      if (Math.abs(value - computed) > TOLERANCE) rc.issue(valueCol, 'VALUE_MISMATCH', say.valueMismatch(value, round2(computed)), valueCell);
+    } else if (valueCell === undefined) value = round2(computed);
+  }
+  if (valueCell === undefined && !fraction && numerator !== null && denominator !== null) rc.issue(valueCol, 'REQUIRED', say.valueOrFraction(), null);
+  return { value, valueCell };
+}
 
-  const ok = rc.end();
-  if (!def || duplicate || value === undefined || value === null) return;
-  const record: IndicatorRecord = { code: def.code, value, src: { sheet: rc.sheet.name, row: rc.row } };
-  if (name) record.name = name;
-  if (typeof numerator === 'number') record.numerator = numerator;
-  if (typeof denominator === 'number') record.denominator = denominator;
-  if (unit) record.unit = unit;
-  if (note) record.note = note;
-  run.pendingIndicators.push({
-    record,
-    def,
-    sheet: rc.sheet,
-    valueCol,
-    valueCell: valueCell ?? undefined,
-    codeCol,
-    codeCell: codeCell!,
-    hasError: !ok,
-    ownershipChecked,
-  });
+/**
+ * Counts (个 项 件 名) and ratios (件/万人): numerator/denominator are kept as
+ * reported but not used: only a percentage is numerator/denominator × 100 by definition.
+ */
+function countValue(rc: RowCheck, def: IndicatorDef): RowValue {
+  const valueCol = rc.sheet.cols.value!;
+  const valueCell = rc.cell(rc.sheet.cols.value, true);
+  if (!valueCell) return { value: undefined, valueCell };
+  const v = parseNumber(valueCell);
+  if (v instanceof CellProblem) return { value: rc.problem(valueCol, v, valueCell), valueCell };
+  if (v < 0) {
+    rc.issue(valueCol, 'OUT_OF_RANGE', say.negative(), valueCell);
+    return { value: null, valueCell };
+  }
+  if (WHOLE_UNITS.has(def.unit) && !Number.isInteger(v)) {
+    rc.issue(valueCol, 'INVALID_NUMBER', say.notWhole(), valueCell);
+    return { value: null, valueCell };
+  }
+  return { value: v, valueCell };
 }
 
 function notOwned(

@@ -104,15 +104,32 @@ function brokenPath(points: ({ x: number; y: number } | null)[]): string {
   return d;
 }
 
-/** The inline SVG trend chart of a non-qualitative indicator. */
-export function trendChart(i: SummaryIndicator, period: string, comparison?: CityComparison): string {
+type Point = Pick<SummaryIndicator['series'][number], 'period' | 'value' | 'expected' | 'status'>;
+
+/** What every part of a chart is drawn against: the quarters, the scales, the number formats. */
+interface Frame {
+  i: SummaryIndicator;
+  period: string;
+  comparison?: CityComparison;
+  series: Point[];
+  n: number;
+  threshold: boolean;
+  target: number | null;
+  xAt(k: number): number;
+  yAt(v: number): number;
+  bottom: number;
+  ticks: number[];
+  tickFmt(v: number): string;
+  unitFmt(v: number): string;
+}
+
+const numeric = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function frameOf(i: SummaryIndicator, period: string, comparison?: CityComparison): Frame {
   const series = i.series.length > 0 ? i.series : [{ period, value: null, expected: i.expected, status: i.status }];
   const n = series.length;
-  const xAt = (k: number) => M.left + ((k + 0.5) * PLOT_W) / n;
-  const numeric = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
   const threshold = kindRule(i.kind).series === 'threshold';
   const target = typeof i.target === 'number' && Number.isFinite(i.target) ? i.target : null;
-
   const domain: number[] = [];
   for (const p of series) {
     if (numeric(p.value)) domain.push(p.value);
@@ -122,22 +139,51 @@ export function trendChart(i: SummaryIndicator, period: string, comparison?: Cit
   if (comparison) domain.push(comparison.value);
   if (domain.length === 0) domain.push(target ?? 0);
   const { min, max, ticks, decimals } = scale(domain);
-  // axis labels share one number of decimals (2.5, 3.0, 3.5), unlike values
-  const tickFmt = (v: number) => `${v.toFixed(decimals)}${i.unit === '%' ? '%' : ''}`;
-  const yAt = (v: number) => M.top + PLOT_H - ((v - min) / (max - min)) * PLOT_H;
-  const unitFmt = (v: number) => displayNumber(v, numberFormatFor(i.unit, round2(v)));
-  const bottom = M.top + PLOT_H;
+  return {
+    i,
+    period,
+    comparison,
+    series,
+    n,
+    threshold,
+    target,
+    xAt: (k) => M.left + ((k + 0.5) * PLOT_W) / n,
+    yAt: (v) => M.top + PLOT_H - ((v - min) / (max - min)) * PLOT_H,
+    bottom: M.top + PLOT_H,
+    ticks,
+    // axis labels share one number of decimals (2.5, 3.0, 3.5), unlike values
+    tickFmt: (v) => `${v.toFixed(decimals)}${i.unit === '%' ? '%' : ''}`,
+    unitFmt: (v) => displayNumber(v, numberFormatFor(i.unit, round2(v))),
+  };
+}
 
-  const parts: string[] = [];
+/** The inline SVG trend chart of a non-qualitative indicator. */
+export function trendChart(i: SummaryIndicator, period: string, comparison?: CityComparison): string {
+  const f = frameOf(i, period, comparison);
   const title = `${i.name.zh}（${i.code}）趋势：${STATUS_LABEL[i.status].zh}`;
-  parts.push(`<title>${esc(title)}</title>`);
+  const parts = [`<title>${esc(title)}</title>`, ...gapBands(f), ...axes(f), ...referenceLines(f), ...values(f), legend(f)];
+  const count = f.series.filter((p) => numeric(p.value)).length;
+  return (
+    `<svg class="trend" data-indicator="${esc(i.code)}" data-points="${count}" data-status="${esc(i.status)}" role="img" aria-label="${esc(title)}" ` +
+    `viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="inherit">${parts.join('')}</svg>`
+  );
+}
 
+function gapBands(f: Frame): string[] {
+  const { series, n, xAt } = f;
+  const parts: string[] = [];
   // Quarters without a value: a grey band, so a gap never reads as a zero
   const band = PLOT_W / n;
   series.forEach((p, k) => {
     if (!numeric(p.value)) parts.push(`<rect class="gap-band" x="${fmt(xAt(k) - band / 2 + 2)}" y="${M.top}" width="${fmt(band - 4)}" height="${PLOT_H}" fill="#f1f1f1"/>`);
   });
 
+  return parts;
+}
+
+function axes(f: Frame): string[] {
+  const { series, ticks, xAt, yAt, tickFmt, bottom } = f;
+  const parts: string[] = [];
   // Grid and y axis
   for (const t of ticks) {
     const y = yAt(t);
@@ -155,6 +201,12 @@ export function trendChart(i: SummaryIndicator, period: string, comparison?: Cit
     if (k === 0 || q === 'Q1') parts.push(`<text x="${fmt(x)}" y="${fmt(bottom + 29)}" text-anchor="middle" font-size="10.5" fill="#444">${esc(year ?? '')}</text>`);
   });
 
+  return parts;
+}
+
+function referenceLines(f: Frame): string[] {
+  const { i, series, threshold, target, comparison, xAt, yAt, unitFmt } = f;
+  const parts: string[] = [];
   // Reference lines: dashed target/pace, dotted city-wide figure
   const rightLabel = (y: number, text: string, color: string, cls: string) =>
     `<text class="${cls}" x="${M.left + PLOT_W + 6}" y="${fmt(y + 4)}" font-size="11" fill="${color}"${HALO}>${esc(text)}</text>`;
@@ -187,6 +239,12 @@ export function trendChart(i: SummaryIndicator, period: string, comparison?: Cit
     parts.push(rightLabel(placeLabel(y), `全市${comparison.year} ${displayNumber(comparison.value, numberFormatFor(comparison.unit, comparison.value))}`, CITY_COLOR, 'city-label'));
   }
 
+  return parts;
+}
+
+function values(f: Frame): string[] {
+  const { series, period, xAt, yAt, unitFmt, bottom } = f;
+  const parts: string[] = [];
   // The values: a solid line broken at gaps, one marker per quarter
   const pts = series.map((p, k) => (numeric(p.value) ? { x: xAt(k), y: yAt(p.value) } : null));
   const d = brokenPath(pts);
@@ -217,6 +275,11 @@ export function trendChart(i: SummaryIndicator, period: string, comparison?: Cit
     }
   });
 
+  return parts;
+}
+
+function legend(f: Frame): string {
+  const { i, threshold, comparison } = f;
   // Legend: line styles and marker shapes, in words too
   const ly = H - 12;
   const legend: string[] = [];
@@ -234,13 +297,8 @@ export function trendChart(i: SummaryIndicator, period: string, comparison?: Cit
     legend.push(`<text x="${lx + 13}" y="${ly}" font-size="10.5" fill="#333">${esc(STATUS_LABEL[st].zh)}</text>`);
     lx += 22 + STATUS_LABEL[st].zh.length * 11;
   }
-  parts.push(`<g class="legend">${legend.join('')}</g>`);
+  return `<g class="legend">${legend.join('')}</g>`;
 
-  const count = series.filter((p) => numeric(p.value)).length;
-  return (
-    `<svg class="trend" data-indicator="${esc(i.code)}" data-points="${count}" data-status="${esc(i.status)}" role="img" aria-label="${esc(title)}" ` +
-    `viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="inherit">${parts.join('')}</svg>`
-  );
 }
 
 /** Used in the page for the status symbol next to a label. */

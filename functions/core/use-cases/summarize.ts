@@ -2,7 +2,7 @@
 import type { Period } from '../periods';
 import type { IssueCode } from '../model';
 import { currentData, submissionStatuses } from '../submission-status';
-import { type DataQualityRow, type Summary, buildSummary, summaryCsv, summaryHtml, summaryXlsx } from '../summary';
+import { type DataQualityRow, type Summary, SUMMARY_FORMATS, buildSummary } from '../summary';
 import { summaryKey } from '../object-keys';
 import type { PipelineDeps } from './deps';
 import { assessPeriod } from './evaluate';
@@ -39,12 +39,8 @@ export async function writeSummary(deps: PipelineDeps, period: Period): Promise<
     alerts: await deps.alerts.list(period),
     dataQuality,
   });
-  const files: SummaryFile[] = [
-    { name: 'summary.json', body: JSON.stringify(summary, null, 2), contentType: 'application/json; charset=utf-8' },
-    { name: 'summary.csv', body: summaryCsv(summary), contentType: 'text/csv; charset=utf-8' },
-    { name: 'summary.xlsx', body: await summaryXlsx(summary), contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
-    { name: 'summary.html', body: summaryHtml(summary), contentType: 'text/html; charset=utf-8' },
-  ].map((f) => ({ ...f, key: summaryKey(period, f.name) }));
+  const files: SummaryFile[] = [];
+  for (const f of SUMMARY_FORMATS) files.push({ name: f.name, key: summaryKey(period, f.name), body: await f.render(summary), contentType: f.contentType });
   for (const f of files) await deps.reports.put(f.key, f.body, f.contentType);
   deps.logger.info('summary written', { period, files: files.length });
   return { summary, files };
