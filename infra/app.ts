@@ -3,9 +3,14 @@
 //
 // Optional context (cdk.json or -c key=value):
 //   qtrack:dueDays, qtrack:summaryDays, qtrack:plan, qtrack:scheduleHourUtc
-//   qtrack:alertEmails, qtrack:opsEmails   comma-separated e-mail addresses
+//   qtrack:alertEmails, qtrack:opsEmails   comma-separated e-mail addresses (alertEmails: every alert)
+//   qtrack:departmentEmails   per department, filtered on its alerts:
+//                             market-regulation=a@x.cn,b@x.cn;construction=c@x.cn
+//   qtrack:portalUrl          https address linked from alert e-mails
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import departmentRegistry from '../schemas/departments.json';
+import { parseDepartmentEmails } from './constructs/alerting';
 import { QtrackStack } from './stacks/qtrack-stack';
 
 const app = new App();
@@ -34,6 +39,11 @@ new QtrackStack(app, 'Qtrack', {
   scheduleHourUtc: intContext('qtrack:scheduleHourUtc'),
   alertEmails: listContext('qtrack:alertEmails'),
   opsEmails: listContext('qtrack:opsEmails'),
+  departmentEmails: parseDepartmentEmails(
+    app.node.tryGetContext('qtrack:departmentEmails'),
+    departmentRegistry.departments.map((d) => d.code),
+  ),
+  portalUrl: (app.node.tryGetContext('qtrack:portalUrl') as string | undefined) || undefined,
 });
 
 // cdk-nag 3: the AWS Solutions checks run at synth; an unacknowledged finding fails it.

@@ -1,6 +1,7 @@
-// Where everything lives in the two buckets (the object-key layout): uploads
+// Where everything lives in the buckets (the object-key layout): uploads
 // under submissions/, a version's report, annotated copy and raw copy under
-// reports/, alerts under alerts/, summaries under summaries/. The one home of
+// reports/, alerts under alerts/, summaries under summaries/; the archive bucket
+// keeps raw submissions (archivedSubmissionKey) and summaries. The one home of
 // these paths: the code, the stack's notification filter and its grants read
 // them from here.
 import { QtrackError } from './errors';
@@ -80,7 +81,17 @@ export function alertKey(alert: Pick<Alert, 'period' | 'id'>): string {
   return `${PREFIX.alerts}${alert.period}/${alert.id}.json`;
 }
 
-/** A summary file of a period. */
+/**
+ * A raw submission's copy in the archive bucket (PRODUCT §10): the upload's own
+ * key with the submission id as one more folder, so every version of a file sent
+ * under the same name is kept apart, and writing it again (a redelivery) rewrites
+ * the same object.
+ */
+export function archivedSubmissionKey(department: string, period: string, submissionId: string, fileName: string): string {
+  return `${PREFIX.submissions}${department}/${period}/${submissionId}/${fileName}`;
+}
+
+/** A summary file of a period (in the reports bucket, and under the same key in the archive). */
 export function summaryKey(period: string, fileName: string): string {
   return `${PREFIX.summaries}${period}/${fileName}`;
 }

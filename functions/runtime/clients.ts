@@ -15,9 +15,20 @@ export interface LocalEndpoints {
   s3: string;
 }
 
-/** Clients for Lambda: region and credentials from the runtime. */
-export function awsClients(): Clients {
-  return { dynamodb: new DynamoDBClient({}), s3: new S3Client({}), sns: new SNSClient({}) };
+/** Whether S3 requests go to an endpoint override (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, as the SDK reads them). */
+export function s3EndpointOverridden(env: Record<string, string | undefined> = process.env): boolean {
+  if (/^true$/i.test(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '')) return false;
+  return !!(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
+}
+
+/**
+ * Clients on the default credential chain and region (Lambda's runtime, the CLI's
+ * --aws). Endpoint overrides are the SDK's own (AWS_ENDPOINT_URL_*); with an S3
+ * override, S3 is addressed path-style (an S3-compatible server has no
+ * per-bucket host names).
+ */
+export function awsClients(env: Record<string, string | undefined> = process.env): Clients {
+  return { dynamodb: new DynamoDBClient({}), s3: new S3Client({ forcePathStyle: s3EndpointOverridden(env) }), sns: new SNSClient({}) };
 }
 
 /** Clients for the embedded dynalite and s3rver servers (no SNS locally). */

@@ -43,6 +43,8 @@ export function awsStores(clients: { dynamodb: DynamoDBClient; s3: S3Client }, n
 }
 
 export interface Composition extends Stores {
+  /** the archive bucket (raw submissions, summaries); nothing is archived when absent */
+  archive?: ObjectStore;
   logger: Logger;
   /** the business clock; the system clock when absent */
   clock?: Clock;
@@ -57,6 +59,12 @@ export interface Composition extends Stores {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** The clock of a replayed run (--now): starts at the instant, strictly increasing (1 ms a call), so receipts stay ordered. */
+export function replayClock(start: Date): Clock & { set(instant: Date): void } {
+  let t = start.getTime();
+  return { now: () => new Date(t++), set: (instant) => (t = instant.getTime()) };
+}
 
 export function composePipeline(c: Composition): PipelineDeps {
   return {
@@ -73,6 +81,7 @@ export function composePipeline(c: Composition): PipelineDeps {
     alerts: c.alerts,
     uploads: c.uploads,
     reports: c.reports,
+    ...(c.archive ? { archive: c.archive } : {}),
     publisher: c.publisher,
     clock: c.clock ?? systemClock,
     ...(c.wallClock ? { wallClock: c.wallClock } : {}),

@@ -16,13 +16,26 @@ export const ENV = {
   tableName: 'QTRACK_TABLE_NAME',
   submissionsBucket: 'QTRACK_SUBMISSIONS_BUCKET',
   reportsBucket: 'QTRACK_REPORTS_BUCKET',
+  /** the archive bucket (PRODUCT §10): object-locked copies of raw submissions and published summaries */
+  archiveBucket: 'QTRACK_ARCHIVE_BUCKET',
   alertTopicArn: 'QTRACK_ALERT_TOPIC_ARN',
   plan: 'QTRACK_PLAN',
   dueDays: 'QTRACK_DUE_DAYS',
   summaryDays: 'QTRACK_SUMMARY_DAYS',
+  /** optional: the portal's address, linked from alert e-mails (cdk context qtrack:portalUrl) */
+  portalUrl: 'QTRACK_PORTAL_URL',
 } as const;
 
 export type EnvKey = keyof typeof ENV;
+
+/** The stack's outputs the CLI's --aws mode reads (infra/stacks/qtrack-stack.ts writes them under these names). */
+export const STACK_OUTPUTS = {
+  submissionsBucket: 'SubmissionsBucketName',
+  reportsBucket: 'ReportsBucketName',
+  archiveBucket: 'ArchiveBucketName',
+  table: 'TableName',
+  alertTopicArn: 'AlertTopicArn',
+} as const;
 
 /** The ingest queue: receives before a message goes to the dead-letter queue (the stack's redrive policy, the local queue). */
 export const QUEUE = { maxReceiveCount: 3 } as const;

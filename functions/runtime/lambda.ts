@@ -1,6 +1,8 @@
 // The composition root for AWS Lambda: clients and adapters are built once per
 // cold start from the environment contract; a missing variable fails loudly.
+import { S3ObjectStore } from '../adapters/s3/object-store';
 import { SnsAlertPublisher } from '../adapters/sns/alert-publisher';
+import { indicator, loadPlan } from '../core/catalog';
 import type { ObjectStore } from '../core/ports';
 import type { PipelineDeps } from '../core/use-cases/deps';
 import { awsClients } from './clients';
@@ -26,11 +28,22 @@ export function lambdaDeps(role: FunctionRole, env: Record<string, string | unde
     submissionsBucket: role === 'ingest' ? requireEnv(env, 'submissionsBucket') : '',
     reportsBucket: requireEnv(env, 'reportsBucket'),
   });
+  const archiveBucket = env[ENV.archiveBucket] || undefined;
+  const plan = loadPlan(env[ENV.plan] || undefined);
+  const portalUrl = env[ENV.portalUrl] || undefined;
   deps = composePipeline({
     ...stores,
     uploads: role === 'ingest' ? stores.uploads : notGranted,
+    // ingest and summary are given the archive bucket (raw submissions, summaries)
+    ...(archiveBucket ? { archive: new S3ObjectStore(clients.s3, archiveBucket) } : {}),
     // the summary function only reads alerts; it is given no topic
-    publisher: role === 'summary' ? undefined : new SnsAlertPublisher(clients.sns!, requireEnv(env, 'alertTopicArn')),
+    publisher:
+      role === 'summary'
+        ? undefined
+        : new SnsAlertPublisher(clients.sns!, requireEnv(env, 'alertTopicArn'), {
+            ...(portalUrl ? { portalUrl } : {}),
+            indicator: (code) => indicator(plan, code),
+          }),
     plan: env[ENV.plan] || undefined,
     offsets: { dueDays: intEnv(env, 'dueDays'), summaryDays: intEnv(env, 'summaryDays') },
     logger: jsonLogger({ service: 'qtrack' }),

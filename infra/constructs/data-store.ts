@@ -2,7 +2,16 @@
 // replaced or deleted by a deploy (RETAIN), so an accepted submission is never lost.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  ObjectLockRetention,
+  ObjectOwnership,
+  StorageClass,
+  type IBucket,
+  type Transition,
+} from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TABLE } from '../../functions/runtime/contract';
 
@@ -13,6 +22,10 @@ export interface SecureBucketProps {
   readonly accessLogsPrefix?: string;
   /** Delete current objects after this many days. @default - never */
   readonly expireAfterDays?: number;
+  /** Object lock with this default retention (object lock needs versioning, which every SecureBucket has). @default - no object lock */
+  readonly objectLockDefaultRetention?: ObjectLockRetention;
+  /** Move current and noncurrent versions to colder storage classes. @default - none */
+  readonly transitions?: readonly Transition[];
 }
 
 /**
@@ -31,6 +44,9 @@ export class SecureBucket extends Bucket {
       minimumTLSVersion: 1.2,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: RemovalPolicy.RETAIN,
+      ...(props.objectLockDefaultRetention
+        ? { objectLockEnabled: true, objectLockDefaultRetention: props.objectLockDefaultRetention }
+        : {}),
       serverAccessLogsBucket: props.accessLogs,
       serverAccessLogsPrefix: props.accessLogs ? (props.accessLogsPrefix ?? `${id.toLowerCase()}/`) : undefined,
       lifecycleRules: [
@@ -44,10 +60,42 @@ export class SecureBucket extends Bucket {
               },
             ]
           : []),
+        ...(props.transitions?.length
+          ? [
+              {
+                id: 'colder-storage',
+                transitions: [...props.transitions],
+                noncurrentVersionTransitions: props.transitions.map((t) => ({
+                  storageClass: t.storageClass,
+                  transitionAfter: t.transitionAfter ?? Duration.days(0),
+                })),
+              },
+            ]
+          : []),
       ],
     });
   }
 }
+
+/**
+ * How long the archive keeps every object version locked (GOVERNANCE): five
+ * years, the span of one five-year plan, so whatever a plan's quarters were
+ * judged on can be shown until the next plan is well under way. GOVERNANCE, not
+ * COMPLIANCE: an operator holding s3:BypassGovernanceRetention can still remove
+ * a file uploaded by mistake (personal data in the wrong place); nobody else can.
+ */
+export const ARCHIVE_RETENTION_DAYS = 5 * 365;
+
+/**
+ * When archived objects move to colder storage: Standard-IA after 30 days (S3's
+ * minimum for Standard-IA; a quarter's files are still read while it is
+ * reviewed), Glacier Flexible Retrieval after 180 days (two quarters on, an
+ * archived file is read only on an audit, and hours of retrieval are fine).
+ */
+export const ARCHIVE_TRANSITIONS: readonly Transition[] = [
+  { storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
+  { storageClass: StorageClass.GLACIER, transitionAfter: Duration.days(180) },
+];
 
 /** Maps the shared table definition's attribute type letters to CDK's enum. */
 export function attributeType(type: 'S' | 'N' | 'B'): AttributeType {
@@ -73,6 +121,12 @@ export class DataStore extends Construct {
   public readonly submissions: SecureBucket;
   /** Validation reports, alerts and quarterly summaries. */
   public readonly reports: SecureBucket;
+  /**
+   * PRODUCT §10: every raw submission (submissions/{department}/{period}/{submissionId}/{file})
+   * and every published summary (summaries/{period}/{file}), versioned, object-locked
+   * (GOVERNANCE, ARCHIVE_RETENTION_DAYS) and moved to colder storage (ARCHIVE_TRANSITIONS).
+   */
+  public readonly archive: SecureBucket;
   /** The single table described by TABLE in functions/runtime/contract.ts. */
   public readonly table: Table;
 
@@ -86,6 +140,11 @@ export class DataStore extends Construct {
     this.accessLogs = new SecureBucket(this, 'AccessLogs', { expireAfterDays: props.accessLogDays ?? 365 });
     this.submissions = new SecureBucket(this, 'Submissions', { accessLogs: this.accessLogs });
     this.reports = new SecureBucket(this, 'Reports', { accessLogs: this.accessLogs });
+    this.archive = new SecureBucket(this, 'Archive', {
+      accessLogs: this.accessLogs,
+      objectLockDefaultRetention: ObjectLockRetention.governance(Duration.days(ARCHIVE_RETENTION_DAYS)),
+      transitions: ARCHIVE_TRANSITIONS,
+    });
 
     this.table = new Table(this, 'Table', {
       partitionKey: { name: TABLE.partitionKey.name, type: attributeType(TABLE.partitionKey.type) },

@@ -63,7 +63,7 @@ export type TableAction =
   | 'dynamodb:BatchWriteItem';
 
 /** Environment variables that name a bucket; the key a bucket binding sets. */
-export type BucketEnvKey = Extract<EnvKey, 'submissionsBucket' | 'reportsBucket'>;
+export type BucketEnvKey = Extract<EnvKey, 'submissionsBucket' | 'reportsBucket' | 'archiveBucket'>;
 
 export class PipelineFunction extends NodejsFunction {
   /** The function's own role: no managed policies, only what bind* grants. */

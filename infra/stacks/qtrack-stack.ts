@@ -4,9 +4,10 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct, IConstruct } from 'constructs';
 import { PREFIX } from '../../functions/core/object-keys';
+import { STACK_OUTPUTS } from '../../functions/runtime/contract';
 import { DEFAULT_OFFSETS } from '../../functions/core/periods';
 import departmentRegistry from '../../schemas/departments.json';
-import { Alerting } from '../constructs/alerting';
+import { Alerting, type DepartmentEmails } from '../constructs/alerting';
 import { DataStore } from '../constructs/data-store';
 import { DepartmentUploads, type UploadingDepartment } from '../constructs/department-uploads';
 import { Operations } from '../constructs/operations';
@@ -50,6 +51,10 @@ export interface QtrackStackProps extends StackProps {
   readonly scheduleHourUtc?: number;
   /** E-mail subscribers of the alert topic. @default - none */
   readonly alertEmails?: readonly string[];
+  /** E-mail subscribers of one department's alerts each (filtered on the `department` attribute). @default - none */
+  readonly departmentEmails?: DepartmentEmails;
+  /** The portal's address, linked from alert e-mails (ENV.portalUrl). @default - no link */
+  readonly portalUrl?: string;
   /** E-mail subscribers of the ops (alarm) topic. @default - none */
   readonly opsEmails?: readonly string[];
   /** Departments that get an upload policy. @default - the registry in schemas/departments.json */
@@ -77,10 +82,17 @@ export class QtrackStack extends Stack {
 
     // Stateful.
     this.data = new DataStore(this, 'Data');
-    const { submissions, reports, table } = this.data;
+    const { submissions, reports, archive, table } = this.data;
 
     // Stateless.
-    this.alerting = new Alerting(this, 'Alerting', { alertEmails: props.alertEmails, opsEmails: props.opsEmails });
+    if (props.portalUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(props.portalUrl)) {
+      throw new Error(`portalUrl must be an http(s) address, got ${props.portalUrl}`);
+    }
+    this.alerting = new Alerting(this, 'Alerting', {
+      alertEmails: props.alertEmails,
+      departmentEmails: props.departmentEmails,
+      opsEmails: props.opsEmails,
+    });
     const { alertTopic } = this.alerting;
     this.intake = new SubmissionIntake(this, 'Intake', { submissions });
     this.jobs = new ScheduledJobs(this, 'Jobs', {
@@ -105,8 +117,12 @@ export class QtrackStack extends Stack {
         list: [PREFIX.reports],
         write: [PREFIX.reports, PREFIX.alerts],
       })
+      // the archive (PRODUCT §10): a locked copy of every raw upload, under submissions/ only
+      .bindBucket('archiveBucket', archive, { write: [PREFIX.submissions] })
       .bindTable(table, TABLE_ACTIONS.ingest)
       .bindAlertTopic(alertTopic);
+    // the functions that publish alerts link the portal from each e-mail, when there is one
+    for (const fn of [ingest, evaluate, monitor]) fn.configure({ portalUrl: props.portalUrl });
     // evaluate and monitor: read submissions from the table, claim alerts in it,
     // write each alert to alerts/ and publish it.
     evaluate
@@ -119,7 +135,11 @@ export class QtrackStack extends Stack {
       .bindAlertTopic(alertTopic);
     // summary: reads versions and alerts from the table, writes summaries/ only; it
     // raises no alerts, so it gets no topic.
-    summary.bindTable(table, TABLE_ACTIONS.summary).bindBucket('reportsBucket', reports, { write: [PREFIX.summaries] });
+    summary
+      .bindTable(table, TABLE_ACTIONS.summary)
+      .bindBucket('reportsBucket', reports, { write: [PREFIX.summaries] })
+      // and a locked copy of every summary it publishes, under summaries/ of the archive only
+      .bindBucket('archiveBucket', archive, { write: [PREFIX.summaries] });
 
     this.uploads = new DepartmentUploads(this, 'DepartmentUploads', {
       submissions,
@@ -138,10 +158,11 @@ export class QtrackStack extends Stack {
 
     // Read by the CLI's --aws mode (QTRACK_STACK): names stay stable.
     const outputs: Record<string, string> = {
-      SubmissionsBucketName: submissions.bucketName,
-      ReportsBucketName: reports.bucketName,
-      TableName: table.tableName,
-      AlertTopicArn: alertTopic.topicArn,
+      [STACK_OUTPUTS.submissionsBucket]: submissions.bucketName,
+      [STACK_OUTPUTS.reportsBucket]: reports.bucketName,
+      [STACK_OUTPUTS.archiveBucket]: archive.bucketName,
+      [STACK_OUTPUTS.table]: table.tableName,
+      [STACK_OUTPUTS.alertTopicArn]: alertTopic.topicArn,
       OpsTopicArn: this.alerting.opsTopic.topicArn,
       IngestFunctionName: ingest.functionName,
       EvaluateFunctionName: evaluate.functionName,

@@ -19,6 +19,7 @@ const pipeline: Record<string, PipelineFunction> = { ingest, evaluate, monitor, 
 const ids = {
   submissions: logicalId(stack.data.submissions),
   reports: logicalId(stack.data.reports),
+  archive: logicalId(stack.data.archive),
   accessLogs: logicalId(stack.data.accessLogs),
   table: logicalId(stack.data.table),
   alertTopic: logicalId(stack.alerting.alertTopic),
@@ -82,6 +83,7 @@ describe('environment (names from functions/runtime/env.ts)', () => {
       ...config,
       [ENV.submissionsBucket]: { Ref: ids.submissions },
       [ENV.reportsBucket]: { Ref: ids.reports },
+      [ENV.archiveBucket]: { Ref: ids.archive },
       [ENV.tableName]: { Ref: ids.table },
       [ENV.alertTopicArn]: { Ref: ids.alertTopic },
     });
@@ -104,6 +106,7 @@ describe('environment (names from functions/runtime/env.ts)', () => {
       NODE_OPTIONS: '--enable-source-maps',
       ...config,
       [ENV.reportsBucket]: { Ref: ids.reports },
+      [ENV.archiveBucket]: { Ref: ids.archive },
       [ENV.tableName]: { Ref: ids.table },
     });
   });
@@ -117,7 +120,7 @@ describe('least privilege', () => {
     ]);
     expect(grantsOf(built, ingest, 's3:GetObjectVersion')).toContain(objects(ids.submissions, PREFIX.submissions));
     expect(grantsOf(built, ingest, 's3:PutObject').sort()).toEqual(
-      [objects(ids.reports, PREFIX.reports), objects(ids.reports, PREFIX.alerts)].sort(),
+      [objects(ids.reports, PREFIX.reports), objects(ids.reports, PREFIX.alerts), objects(ids.archive, PREFIX.submissions)].sort(),
     );
   });
 
@@ -150,7 +153,7 @@ describe('least privilege', () => {
     for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
       expect(grantsOf(built, summary, write)).toEqual([]);
     }
-    expect(grantsOf(built, summary, 's3:PutObject')).toEqual([objects(ids.reports, PREFIX.summaries)]);
+    expect(grantsOf(built, summary, 's3:PutObject')).toEqual([objects(ids.reports, PREFIX.summaries), objects(ids.archive, PREFIX.summaries)]);
     expect(grantsOf(built, summary, 'sns:Publish')).toEqual([]);
   });
 
@@ -268,8 +271,8 @@ describe('schedules', () => {
 
 describe('stateful resources', () => {
   it('keeps every bucket versioned, SSE-encrypted, private, TLS-only and retained', () => {
-    template.resourceCountIs('AWS::S3::Bucket', 3);
-    for (const bucket of [ids.submissions, ids.reports, ids.accessLogs]) {
+    template.resourceCountIs('AWS::S3::Bucket', 4);
+    for (const bucket of [ids.submissions, ids.reports, ids.archive, ids.accessLogs]) {
       const resource = json.Resources[bucket];
       expect([resource.DeletionPolicy, resource.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
       expect(resource.Properties).toMatchObject({
@@ -403,6 +406,7 @@ describe('outputs for the CLI --aws mode', () => {
     expect(json.Outputs).toMatchObject({
       SubmissionsBucketName: { Value: { Ref: ids.submissions } },
       ReportsBucketName: { Value: { Ref: ids.reports } },
+      ArchiveBucketName: { Value: { Ref: ids.archive } },
       TableName: { Value: { Ref: ids.table } },
       AlertTopicArn: { Value: { Ref: ids.alertTopic } },
       EvaluateFunctionName: { Value: { Ref: logicalId(evaluate) } },

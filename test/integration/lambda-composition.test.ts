@@ -70,6 +70,8 @@ beforeAll(async () => {
     [ENV.tableName]: stores.table,
     [ENV.submissionsBucket]: stores.uploads,
     [ENV.reportsBucket]: stores.reports,
+    // the embedded servers have no archive bucket of their own: the composition only needs a name
+    [ENV.archiveBucket]: stores.reports,
     [ENV.alertTopicArn]: TOPIC,
   };
   const fns: Record<FunctionRole, PipelineFunction> = {
@@ -125,6 +127,8 @@ describe('the Lambda composition, from the environment the stack sets', () => {
       if (role === 'ingest') expect((deps.uploads as S3ObjectStore).bucket).toBe(stores.uploads);
       else await expect(deps.uploads.get('submissions/x')).rejects.toThrow(/no access to the submissions bucket/);
       expect(deps.publisher?.constructor.name).toBe(role === 'summary' ? undefined : 'SnsAlertPublisher');
+      // the archive (PRODUCT §10) for the two functions that write to it, from ENV.archiveBucket
+      expect(deps.archive?.constructor.name).toBe(role === 'ingest' || role === 'summary' ? 'S3ObjectStore' : undefined);
       expect(lambdaDeps(role, envOf[role])).toBe(deps);
     });
   }
@@ -198,9 +202,19 @@ describe('the deployed ingest handler on the embedded stores', () => {
     const report = await embedded.clients.s3.send(new GetObjectCommand({ Bucket: stores.reports, Key: versions[0]!.reportKey }));
     expect(JSON.parse(await report.Body!.transformToString())).toMatchObject({ status: 'accepted', department: 'market-regulation', period: '2026-Q1' });
 
-    const rejected = sns.published.filter((p) => p.Subject?.includes('SUBMISSION_REJECTED'));
+    const rejected = sns.published.filter((p) => p.Subject?.startsWith('[qtrack] Submission rejected - 2026-Q1'));
     expect(rejected).toHaveLength(1);
     expect(rejected[0]!.TopicArn).toBe(TOPIC);
-    expect(JSON.parse(rejected[0]!.Message!)).toMatchObject({ type: 'SUBMISSION_REJECTED', department: 'market-regulation', period: '2026-Q1' });
+    expect(rejected[0]!.MessageStructure).toBe('json');
+    const message = JSON.parse(rejected[0]!.Message!) as { default: string; email: string };
+    expect(JSON.parse(message.default)).toMatchObject({ type: 'SUBMISSION_REJECTED', department: 'market-regulation', period: '2026-Q1' });
+    expect(message.email).toMatch(/^【提示】报送被退回/);
+    // the department attribute a department's filtered subscription matches
+    const attributes = Object.fromEntries(
+      Object.keys(rejected[0]!)
+        .filter((k) => /^MessageAttributes\.entry\.\d+\.Name$/.test(k))
+        .map((k) => [rejected[0]![k], rejected[0]![k.replace('.Name', '.Value.StringValue')]]),
+    );
+    expect(attributes).toEqual({ type: 'SUBMISSION_REJECTED', severity: 'info', department: 'market-regulation' });
   });
 });

@@ -21,6 +21,11 @@ export interface PipelineDeps {
   uploads: ObjectStore;
   /** the reports bucket: reports/, alerts/, summaries/ */
   reports: ObjectStore;
+  /**
+   * the archive bucket (PRODUCT §10, versioned and object-locked): a copy of every
+   * raw submission and every published summary; none (nothing archived) when absent
+   */
+  archive?: ObjectStore;
   /** SNS in AWS; locally alerts go to S3 and the console only */
   publisher?: AlertPublisher;
   /** the business clock: receipt times, due dates (a replayed --now locally) */

@@ -22,7 +22,7 @@ import { emptyAggregates } from '../submission/run';
 import { annotateWorkbook } from '../workbook/write/annotate';
 import type { PipelineDeps } from './deps';
 import { RECORD_CHUNK_BYTES, type RecordChunk } from '../ports';
-import { parseSubmissionKey, reportKeys } from '../object-keys';
+import { archivedSubmissionKey, parseSubmissionKey, reportKeys } from '../object-keys';
 import { loadLedger } from './current';
 import { raiseAlerts } from './raise-alerts';
 
@@ -271,6 +271,12 @@ export async function ingestSubmission(deps: PipelineDeps, sub: Submission): Pro
   // a key that is no submission's is refused without reading the file (it may not even be fetchable)
   const bytes = sub.problem ? undefined : await deps.uploads.get(object.key, object.versionId);
   if (!bytes && !sub.problem) throw new Error(`uploaded object not found: ${object.bucket}/${object.key}`);
+  // The archive's copy of the raw bytes, first of all writes: a crash anywhere after it
+  // leaves no version saved, so the redelivery reads the file again and rewrites the
+  // same key (PRODUCT §10; the archive is versioned and object-locked).
+  if (bytes && deps.archive) {
+    await deps.archive.put(archivedSubmissionKey(department, period, submissionId, fileName), bytes, 'application/octet-stream');
+  }
 
   const files = reportKeys(department, period, submissionId);
   // every chunk expires unless the version becomes current (settle)

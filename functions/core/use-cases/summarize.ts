@@ -42,6 +42,8 @@ export async function writeSummary(deps: PipelineDeps, period: Period): Promise<
   const files: SummaryFile[] = [];
   for (const f of SUMMARY_FORMATS) files.push({ name: f.name, key: summaryKey(period, f.name), body: await f.render(summary), contentType: f.contentType });
   for (const f of files) await deps.reports.put(f.key, f.body, f.contentType);
-  deps.logger.info('summary written', { period, files: files.length });
+  // the archive keeps every summary published (its versions, locked), under the same keys
+  if (deps.archive) for (const f of files) await deps.archive.put(f.key, f.body, f.contentType);
+  deps.logger.info('summary written', { period, files: files.length, archived: deps.archive ? files.length : 0 });
   return { summary, files };
 }
