@@ -23,6 +23,8 @@ export interface GlobalOptions {
   now?: string;
   json?: boolean;
   verbose?: boolean;
+  /** act on the deployed stack (QTRACK_STACK, default "Qtrack") instead of the data directory */
+  aws?: boolean;
 }
 
 /** What a command's action is given: where to write, and how to hand back its exit code. */
@@ -50,7 +52,8 @@ export function withGlobalOptions(cmd: Command): Command {
     .option('--data-dir <DIR>', bi('本地数据目录（默认 .qtrack/）', 'local data directory (default .qtrack/)'), optionValue('data-dir'))
     .option('--now <ISO>', bi('固定“当前时间”，如 2026-04-05 或 2026-04-05T10:00:00+08:00', 'fix the clock, e.g. 2026-04-05 or 2026-04-05T10:00:00+08:00'), optionValue('now'))
     .option('--json', bi('机器可读输出', 'machine-readable output'))
-    .option('--verbose', bi('打印处理日志', "print the pipeline's log lines"));
+    .option('--verbose', bi('打印处理日志', "print the pipeline's log lines"))
+    .option('--aws', bi('作用于已部署的堆栈（QTRACK_STACK，默认 Qtrack），使用默认 AWS 凭证链', 'act on the deployed stack (QTRACK_STACK, default Qtrack) with the default AWS credential chain'));
 }
 
 export function periodOption(cmd: Command, required: boolean): Command {

@@ -17,6 +17,7 @@ import { summaryCommand } from './commands/summary';
 import { templateCommand } from './commands/template';
 import { validateCommand } from './commands/validate';
 import { versionsCommand } from './commands/versions';
+import { StackError } from './aws';
 import { DataDirError } from './data-dir';
 
 export type { Io } from './args';
@@ -132,6 +133,7 @@ export function buildProgram(cli: Cli): Command {
         '  --now ISO        固定“当前时间” / fix the clock, e.g. 2026-04-05 or 2026-04-05T10:00:00+08:00',
         '  --json           机器可读输出 / machine-readable output',
         '  --verbose        打印处理日志 / print the pipeline’s log lines',
+        '  --aws            作用于已部署的堆栈 / act on the deployed stack (QTRACK_STACK, default Qtrack)',
         '',
         '各命令的用法和全部选项：qtrack <command> --help（如 qtrack validate --help）',
         "each command's usage and options: qtrack <command> --help (e.g. qtrack validate --help)",
@@ -165,7 +167,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   } catch (err) {
     // commander has written the help, the version or the one-line usage error
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    if (err instanceof UsageError || err instanceof DataDirError) {
+    if (err instanceof UsageError || err instanceof DataDirError || err instanceof StackError) {
       // an option value refused while parsing is a usage error of the command line
       io.err(`错误：${err.zh} / error: ${err.en}${running ? '' : '（qtrack help 查看用法 / see qtrack help）'}`);
       return 2;

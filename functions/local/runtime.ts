@@ -7,7 +7,7 @@ import type { AlertPublisher, Clock, Logger } from '../core/ports';
 import type { PipelineDeps } from '../core/use-cases/deps';
 import type { IngestResult } from '../core/use-cases/ingest';
 import { recoverAlerts } from '../core/use-cases/raise-alerts';
-import { awsStores, composePipeline } from '../runtime/compose';
+import { awsStores, composePipeline, replayClock } from '../runtime/compose';
 import { BUCKETS, TABLE } from '../runtime/contract';
 import { s3ToSqsBridge } from './bridge';
 import { openDataDir } from './data-dir';
@@ -43,12 +43,6 @@ export interface LocalPipeline {
   /** Moves the replay clock (the demo steps through a year). */
   setNow(instant: Date): void;
   stop(): Promise<void>;
-}
-
-/** The clock of a replayed run: starts at --now, strictly increasing. */
-export function replayClock(start: Date): Clock & { set(instant: Date): void } {
-  let t = start.getTime();
-  return { now: () => new Date(t++), set: (instant) => (t = instant.getTime()) };
 }
 
 export async function openLocalPipeline(options: LocalOptions): Promise<LocalPipeline> {

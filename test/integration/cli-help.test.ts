@@ -21,15 +21,15 @@ async function run(...argv: string[]) {
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'qtrack-cli-help-'));
-const GLOBAL = ['--data-dir', '--now', '--json', '--verbose', '--help'];
+const GLOBAL = ['--data-dir', '--now', '--json', '--verbose', '--aws', '--help'];
 
-/** Every option each command had before commander (functions/local/args.ts of issue 10), plus the global ones. */
+/** Every option each command had before commander (functions/local/args.ts of issue 10), what --aws brought (submit's --wait), plus the global ones. */
 const OPTIONS: Record<string, string[]> = {
   demo: [],
   template: ['--department', '--out', '--period', '--force'],
   validate: ['--department', '--period', '--out'],
   inspect: [],
-  submit: ['--department', '--period', '--out'],
+  submit: ['--department', '--period', '--out', '--wait'],
   report: ['--out'],
   versions: ['--period', '--department'],
   evaluate: ['--period'],

@@ -1,20 +1,35 @@
-// What several commands share: input files, the local pipeline over the data
-// directory, the stored ledger validate checks against, and the report files
-// validate and submit leave beside the input. The pipeline (the AWS SDK and the
-// embedded servers) is loaded only by the commands that open it.
+// What several commands share: input files, the pipeline (local over the data
+// directory, or the deployed stack's with --aws / QTRACK_STACK), the stored
+// ledger validate checks against, and the report files validate and submit
+// leave beside the input. The pipeline (the AWS SDK and the embedded servers) is
+// loaded only by the commands that open it.
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { openingPeriod } from '../../core/catalog';
 import type { LedgerCertificate, Plan, ValidationReport } from '../../core/model';
 import type { Logger } from '../../core/ports';
+import type { PipelineDeps } from '../../core/use-cases/deps';
+import type { IngestResult } from '../../core/use-cases/ingest';
 import { jsonLogger } from '../../runtime/logger';
 import { clockStart, type GlobalOptions, type Io, UsageError } from '../args';
+import { stackOf } from '../aws';
 import { hasDataDir } from '../data-dir';
 import { type FileSource, openFileSource } from '../file-source';
 import { formatAlert } from '../format';
-import type { LocalPipeline } from '../runtime';
 
 export const DEFAULT_DATA_DIR = '.qtrack';
+
+/** How long submit --aws waits for the cloud's ingest by default (seconds). */
+export const DEFAULT_WAIT_SECONDS = 300;
+
+/** What a command runs on: the local pipeline or the deployed stack's. */
+export interface Pipeline {
+  deps: PipelineDeps;
+  /** the reports bucket's name, for messages */
+  reportsBucket: string;
+  /** Uploads to the submissions bucket and waits (with --aws at most waitSeconds) for the ingest result. */
+  upload(key: string, body: Uint8Array, waitSeconds?: number): Promise<IngestResult>;
+}
 
 /** An input file, read piece by piece; a missing file is a usage error. */
 export function openInput(file: string): FileSource {
@@ -49,25 +64,41 @@ export function printJson(io: Io, value: unknown) {
 }
 
 /**
- * The local pipeline over the data directory. `create: false` for commands that
- * only read: a directory that does not exist is an error (exit 2), not an empty
- * store to answer "no alerts" from.
+ * The pipeline a command runs on: the deployed stack's with --aws or QTRACK_STACK
+ * (no data directory is opened), else the local one over the data directory.
+ * `create: false` for commands that only read: a directory that does not exist
+ * is an error (exit 2), not an empty store to answer "no alerts" from.
  */
-export async function withPipeline<T>(opts: GlobalOptions, io: Io, fn: (p: LocalPipeline) => Promise<T>, create = true): Promise<T> {
-  const dataDir = opts.dataDir ?? DEFAULT_DATA_DIR;
+export async function withPipeline<T>(opts: GlobalOptions, io: Io, fn: (p: Pipeline) => Promise<T>, create = true): Promise<T> {
   const now = clockStart(opts.now);
-  const { openLocalPipeline } = await import('../runtime');
+  const onAlert = opts.json ? undefined : (a: Parameters<typeof formatAlert>[0]) => io.err(formatAlert(a));
+  const stack = stackOf(opts);
+  if (stack) {
+    const { openStackPipeline } = await import('../aws');
+    const pipeline = await openStackPipeline({ stack, now, logger: logger(opts, io), onAlert });
+    try {
+      return await fn({
+        deps: pipeline.deps,
+        reportsBucket: pipeline.names.reportsBucket,
+        upload: (key, body, waitSeconds) => pipeline.upload(key, body, waitSeconds ?? DEFAULT_WAIT_SECONDS),
+      });
+    } finally {
+      await pipeline.stop();
+    }
+  }
+  const dataDir = opts.dataDir ?? DEFAULT_DATA_DIR;
+  const [{ openLocalPipeline }, { BUCKETS }] = await Promise.all([import('../runtime'), import('../../runtime/contract')]);
   const pipeline = await openLocalPipeline({
     dataDir,
     create,
     now,
     logger: logger(opts, io),
-    onAlert: opts.json ? undefined : (a) => io.err(formatAlert(a)),
+    onAlert,
     // an upload an interrupted command left in the local queue, finished now
     onNotice: (line) => io.err(line),
   });
   try {
-    return await fn(pipeline);
+    return await fn({ deps: pipeline.deps, reportsBucket: BUCKETS.reports, upload: (key, body) => pipeline.upload(key, body) });
   } finally {
     await pipeline.stop();
   }
@@ -79,7 +110,8 @@ export async function withPipeline<T>(opts: GlobalOptions, io: Io, fn: (p: Local
  * when no store is at hand (the report then notes what could not be checked).
  */
 export async function storedLedger(opts: GlobalOptions, io: Io, plan: Plan, upTo: string): Promise<LedgerCertificate[] | undefined> {
-  const explicit = opts.dataDir;
+  // the deployed stack's, when one is named; from --data-dir (which must exist)
+  const explicit = opts.dataDir !== undefined || stackOf(opts) !== undefined;
   if (!explicit && !hasDataDir(DEFAULT_DATA_DIR)) return undefined;
   const { loadLedger } = await import('../../core/use-cases/current');
   const load = () => withPipeline(opts, io, (p) => loadLedger(p.deps.submissions, openingPeriod(plan), upTo), false);

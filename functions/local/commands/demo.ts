@@ -1,6 +1,7 @@
 // qtrack demo (= npm start): the sample submissions of 2026, run through the whole pipeline.
 import type { Command } from 'commander';
 import { bi, type Cli, type GlobalOptions, withGlobalOptions } from '../args';
+import { refuseAws } from '../aws';
 import { DEFAULT_DATA_DIR, logger } from './common';
 
 export function demoCommand(program: Command, cli: Cli): void {
@@ -18,6 +19,7 @@ export function demoCommand(program: Command, cli: Cli): void {
 }
 
 async function demo({ io }: Cli, opts: GlobalOptions): Promise<number> {
+  refuseAws(opts, 'demo', { zh: '演示只在本地数据目录中运行', en: 'the demo runs on a local data directory only' });
   const { runDemo } = await import('../demo');
   return runDemo({ dataDir: opts.dataDir ?? DEFAULT_DATA_DIR, io, logger: logger(opts, io) });
 }

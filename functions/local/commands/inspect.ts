@@ -2,6 +2,7 @@
 // states, the kind each is recognised as, the header row, the data rows, the cells.
 import type { Command } from 'commander';
 import { bi, type Cli, type GlobalOptions, UsageError, withGlobalOptions } from '../args';
+import { refuseAws } from '../aws';
 import type { FileSource } from '../file-source';
 import { formatInspection } from '../format';
 import { openInput } from './common';
@@ -22,6 +23,7 @@ export function inspectCommand(program: Command, cli: Cli): void {
 }
 
 async function inspect({ io }: Cli, files: string[], opts: GlobalOptions): Promise<number> {
+  refuseAws(opts, 'inspect', { zh: '查看文件内容不需要堆栈', en: 'reading a file needs no stack' });
   const [{ inspectWorkbook }, { nodeInflate }] = await Promise.all([import('../../core/submission/inspect'), import('../../adapters/zlib/inflate')]);
   let refused = false;
   let missing = false;

@@ -6,8 +6,7 @@ import type { Command } from 'commander';
 import type { ValidationReport } from '../../core/model';
 import { bi, type Cli, type GlobalOptions, optionValue, UsageError, withGlobalOptions } from '../args';
 import { formatReport } from '../format';
-import type { LocalPipeline } from '../runtime';
-import { printJson, withPipeline } from './common';
+import { type Pipeline, printJson, withPipeline } from './common';
 
 interface Options extends GlobalOptions {
   out?: string;
@@ -61,7 +60,7 @@ async function report({ io }: Cli, id: string, opts: Options): Promise<number> {
 }
 
 /** The raw file of a version: its object in the submissions bucket, else the copy kept beside its report. */
-async function originalOf(p: LocalPipeline, version: { objectKey: string; objectVersion?: string; reportKey: string; fileName: string }): Promise<Uint8Array | undefined> {
+async function originalOf(p: Pipeline, version: { objectKey: string; objectVersion?: string; reportKey: string; fileName: string }): Promise<Uint8Array | undefined> {
   const copy = version.reportKey.replace(/\.json$/, `.original${extname(version.fileName).toLowerCase()}`);
   return (await p.deps.reports.get(copy)) ?? (await p.deps.uploads.get(version.objectKey, version.objectVersion));
 }

@@ -36,7 +36,7 @@ async function summary({ io }: Cli, opts: Options): Promise<number> {
     io,
     async (p) => {
       const { files } = await writeSummary(p.deps, period);
-      const lines = files.map((f) => `  s3://qtrack-reports/${f.key}`);
+      const lines = files.map((f) => `  s3://${p.reportsBucket}/${f.key}`);
       if (out) {
         mkdirSync(out, { recursive: true });
         for (const f of files) writeFileSync(join(out, f.name), f.body);

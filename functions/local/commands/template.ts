@@ -4,6 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadPlan } from '../../core/catalog';
+import { refuseAws } from '../aws';
 import { bi, type Cli, departmentOption, type GlobalOptions, optionValue, periodOption, requireDepartment, requirePeriod, UsageError, withGlobalOptions } from '../args';
 
 interface Options extends GlobalOptions {
@@ -33,6 +34,7 @@ export function templateCommand(program: Command, cli: Cli): void {
 }
 
 async function template({ io }: Cli, opts: Options): Promise<number> {
+  refuseAws(opts, 'template', { zh: '空白模板不需要堆栈', en: 'a blank template needs no stack' });
   const department = requireDepartment(opts.department, true)!;
   const period = requirePeriod(opts.period, false);
   const out = opts.out ?? `qtrack-template-${department}${period ? `-${period}` : ''}.xlsx`;
