@@ -22,7 +22,7 @@ const module = (path: string) => JSON.stringify(pathToFileURL(join(ROOT, path)).
 /** Annotates FILE into OUT and prints { form, ms, peakMb } (VmHWM: the process's peak resident set). */
 const CHILD = `
 import { readFileSync, writeFileSync } from 'node:fs';
-const { annotateWorkbook } = await import(${module('functions/core/workbook/write/annotate.ts')});
+const { annotateWorkbook } = await import(${module('functions/core/workbook/write/annotate/index.ts')});
 const { nodeInflate } = await import(${module('functions/adapters/zlib/inflate.ts')});
 const { nodeDeflate } = await import(${module('functions/adapters/zlib/deflate.ts')});
 const [file, out] = process.argv.slice(1);
