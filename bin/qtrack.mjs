@@ -13,6 +13,14 @@ import { BUNDLE, build, isFresh } from '../scripts/build-cli.mjs';
 // future versions is noise for the office's users.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// A reader that stops early (`qtrack evaluate --json | head`) is not an error of ours.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 let cli;
 if (isFresh() || (await build({ quiet: true }).catch(() => false))) {
   cli = await import(pathToFileURL(BUNDLE).href);

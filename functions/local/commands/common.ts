@@ -133,6 +133,7 @@ export function writeOutputs(opts: GlobalOptions & { out?: string }, io: Io, inp
   const dir = resolve(opts.out ?? dirname(resolve(input)));
   const stem = basename(input, extname(input));
   const lines: string[] = [];
+  let failed: string | undefined;
   try {
     mkdirSync(dir, { recursive: true });
     const reportPath = join(dir, `${stem}.report.json`);
@@ -147,8 +148,9 @@ export function writeOutputs(opts: GlobalOptions & { out?: string }, io: Io, inp
       }
     } else lines.push('无问题，未生成批注副本 / no issues: no annotated copy');
   } catch (err) {
-    lines.push(`未能写出报告文件 / could not write the report files to ${dir}: ${(err as Error).message}（可用 --out 指定目录 / choose a folder with --out）`);
+    failed = `未能写出报告文件 / could not write the report files to ${dir}: ${(err as Error).message}（可用 --out 指定目录 / choose a folder with --out）`;
   }
-  // stdout carries the report itself (--json): where the files went is told on stderr
+  // stdout carries the report itself (--json): where the files went is told on stderr; a failure always is
   for (const l of lines) (opts.json ? io.err : io.out)(l);
+  if (failed) io.err(failed);
 }
