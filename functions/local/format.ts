@@ -9,7 +9,7 @@ import { SHEETS, sheetSpec } from '../core/sheet-specs';
 
 /** 区市场监管局 (market-regulation): the office reads departments by name. */
 function departmentName(code: string | undefined): string {
-  if (!code) return '?';
+  if (!code) return '单位未定 / department unknown';
   const d = DEPARTMENTS.find((x) => x.code === code);
   return d ? `${d.name}（${code}）` : code;
 }
@@ -25,7 +25,7 @@ export function formatReport(report: ValidationReport): string {
       ? `✔ 已接受 / accepted`
       : `✘ 已退回 / rejected`;
   const lines = [
-    `${head}  ${departmentName(report.department)} ${report.period ?? '?'}  错误 errors: ${report.counts.errors}  警告 warnings: ${report.counts.warnings}`,
+    `${head}  ${departmentName(report.department)} ${report.period ?? '统计期未定 / period unknown'}  错误 errors: ${report.counts.errors}  警告 warnings: ${report.counts.warnings}`,
   ];
   for (const s of report.sheets) {
     const stored = s.storedRows !== undefined ? `，已入库 ${s.storedRows} 行 / ${s.storedRows} stored` : '';

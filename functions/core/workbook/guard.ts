@@ -43,8 +43,8 @@ export function fileIssue(code: IssueCode, message: Lang, sheet?: string): Issue
 export const issues = {
   empty: () =>
     fileIssue('FILE_NOT_WORKBOOK', {
-      zh: '文件为空（0 字节），请重新选择要上传的 .xlsx 工作簿',
-      en: 'The file is empty (0 bytes); choose the .xlsx workbook to upload',
+      zh: '文件为空（0 字节），请重新选择要上传的 .xlsx 工作簿或 CSV 文件',
+      en: 'The file is empty (0 bytes); choose the .xlsx workbook or CSV file to upload',
     }),
   notWorkbook: (what: Lang) =>
     fileIssue('FILE_NOT_WORKBOOK', {
