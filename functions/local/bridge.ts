@@ -93,7 +93,6 @@ export interface Bridge {
 
 export function s3ToSqsBridge(options: BridgeOptions): Bridge {
   const { deps, queue, clock } = options;
-  const clients = { s3: options.s3 };
   const pending: Promise<void>[] = [];
   const waiting = new Map<string, { resolve: (r: IngestResult) => void; reject: (e: Error) => void }>();
   const results = new Map<string, IngestResult>();
@@ -154,7 +153,7 @@ export function s3ToSqsBridge(options: BridgeOptions): Bridge {
   /** The object as S3 has it now (undefined when absent): its ETag without quotes and its size. */
   async function head(key: string): Promise<{ eTag: string; size: number } | undefined> {
     try {
-      const out = await clients.s3.send(new HeadObjectCommand({ Bucket: BUCKETS.submissions, Key: key }));
+      const out = await options.s3.send(new HeadObjectCommand({ Bucket: BUCKETS.submissions, Key: key }));
       return { eTag: (out.ETag ?? '').replace(/"/g, ''), size: out.ContentLength ?? -1 };
     } catch (err) {
       const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -233,7 +232,7 @@ export function s3ToSqsBridge(options: BridgeOptions): Bridge {
         };
         queue.put(entry);
         // (2) the upload; (3) what S3 stored — s3rver may answer before its file is whole, so wait until it is
-        await clients.s3.send(new PutObjectCommand({ Bucket: BUCKETS.submissions, Key: key, Body: body, ContentLength: body.byteLength }));
+        await options.s3.send(new PutObjectCommand({ Bucket: BUCKETS.submissions, Key: key, Body: body, ContentLength: body.byteLength }));
         for (let attempt = 0; !whole(entry, await head(key)); attempt++) {
           if (attempt === 20) throw new Error(`上传后文件与原文件不一致 / the stored object ${key} does not match what was uploaded`);
           await new Promise((r) => setTimeout(r, 10));

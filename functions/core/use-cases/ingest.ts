@@ -226,10 +226,11 @@ export function submissionOf(object: UploadedObject): Submission {
         en: `the upload path "${object.key}" has a broken % escape; rename the file without % and upload it again`,
       }
     : parsed.problem;
+  const period = normalizePeriod(parsed.period);
   return {
     object,
     department: resolveDepartment(parsed.department)?.code ?? parsed.department,
-    ...(normalizePeriod(parsed.period) ? { period: normalizePeriod(parsed.period) } : {}),
+    ...(period ? { period } : {}),
     written: { department: parsed.department, period: parsed.period },
     fileName: parsed.fileName,
     receivedAt: object.eventTime,

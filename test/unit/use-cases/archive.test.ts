@@ -3,32 +3,18 @@
 // version is saved so a crash is redone by the redelivery, and every published
 // summary under its own key. Without an archive in the composition nothing is archived.
 import { describe, expect, it } from 'vitest';
-import { FixedClock, MemoryObjectStore, MemoryPublisher, memoryStores, silentLogger } from '../../../functions/adapters/memory';
+import { MemoryObjectStore } from '../../../functions/adapters/memory';
 import { archivedSubmissionKey, summaryKey } from '../../../functions/core/object-keys';
 import { asPeriod } from '../../../functions/core/periods';
-import { ingestSubmission, submissionOf, type UploadedObject } from '../../../functions/core/use-cases/ingest';
+import { ingestSubmission, submissionOf } from '../../../functions/core/use-cases/ingest';
 import { writeSummary } from '../../../functions/core/use-cases/summarize';
 import { SUMMARY_FORMATS } from '../../../functions/core/summary';
-import { composePipeline } from '../../../functions/runtime/compose';
+import { memoryPipeline } from '../../support/memory-pipeline';
 import { inspectionRows, xlsx } from '../../support/workbooks';
 
 function setup(withArchive = true) {
-  const stores = memoryStores();
   const archive = new MemoryObjectStore();
-  const deps = composePipeline({
-    ...stores,
-    ...(withArchive ? { archive } : {}),
-    publisher: new MemoryPublisher(),
-    clock: new FixedClock(new Date('2026-04-20T02:00:00Z')),
-    logger: silentLogger,
-  });
-  let n = 0;
-  const upload = async (bytes: Uint8Array, eventTime: string, name = 'q1.xlsx'): Promise<UploadedObject> => {
-    const key = `submissions/market-regulation/2026-Q1/${name}`;
-    await deps.uploads.put(key, bytes, 'application/octet-stream');
-    return { bucket: 'uploads', key, eTag: `etag-${++n}`, sequencer: String(n), eventTime };
-  };
-  return { deps, stores, archive, upload };
+  return { ...memoryPipeline(new Date('2026-04-20T02:00:00Z'), withArchive ? { archive } : {}), archive };
 }
 
 describe('the archive', () => {

@@ -2,29 +2,14 @@
 // a crash between steps, and a ledger that a corrected re-upload really corrects.
 import { asPeriod } from '../../../functions/core/periods';
 import { describe, expect, it } from 'vitest';
-import { FixedClock, MemoryPublisher, memoryStores, silentLogger } from '../../../functions/adapters/memory';
-import type { PipelineDeps } from '../../../functions/core/use-cases/deps';
-import { composePipeline } from '../../../functions/runtime/compose';
 import { assessPeriod } from '../../../functions/core/use-cases/evaluate';
-import { type UploadedObject, ingestSubmission, submissionOf, UNUSED_RECORDS_TTL_MS } from '../../../functions/core/use-cases/ingest';
+import { ingestSubmission, submissionOf, UNUSED_RECORDS_TTL_MS } from '../../../functions/core/use-cases/ingest';
+import { memoryPipeline } from '../../support/memory-pipeline';
 import { CERT_HEADERS, brandCertificate, inspectionRows, xlsx } from '../../support/workbooks';
 
 function setup() {
-  const stores = memoryStores();
-  const submissions = stores.submissions;
-  const deps: PipelineDeps = composePipeline({
-    ...stores,
-    publisher: new MemoryPublisher(),
-    clock: new FixedClock(new Date('2026-04-05T02:00:00Z')),
-    logger: silentLogger,
-  });
-  let n = 0;
-  const upload = async (bytes: Uint8Array, eventTime: string, name = 'q1.xlsx'): Promise<UploadedObject> => {
-    const key = `submissions/market-regulation/2026-Q1/${name}`;
-    await deps.uploads.put(key, bytes, 'application/octet-stream');
-    return { bucket: 'uploads', key, eTag: `etag-${++n}`, sequencer: String(n), eventTime };
-  };
-  return { deps, submissions, upload };
+  const { deps, stores, upload } = memoryPipeline(new Date('2026-04-05T02:00:00Z'));
+  return { deps, submissions: stores.submissions, upload };
 }
 
 describe('ingest: versions and the current pointer', () => {
