@@ -348,6 +348,10 @@ export interface SubmissionVersion {
    * Absent on versions stored before per-kind currency: every kind.
    */
   replaces?: RecordKind[];
+  /** who uploaded it through the portal (the signed-in e-mail); absent for CLI and console uploads */
+  uploadedBy?: string;
+  /** the portal's upload id, by which the portal finds the version of its upload */
+  uploadId?: string;
 }
 
 /** A version that is current for some sheet kinds of its department and period. */

@@ -9,9 +9,17 @@ export interface Clock {
 
 /** One bucket. Keys are the S3 keys of §2 (submissions/…, reports/…, alerts/…, summaries/…). */
 export interface ObjectStore {
-  put(key: string, body: Uint8Array | string, contentType: string): Promise<void>;
+  /** metadata: the object's user metadata (S3 x-amz-meta-…), ASCII names and values */
+  put(key: string, body: Uint8Array | string, contentType: string, metadata?: Record<string, string>): Promise<void>;
   /** undefined when there is no such object; versionId reads one version of a versioned bucket */
   get(key: string, versionId?: string): Promise<Uint8Array | undefined>;
+  /** as get, with the object's user metadata (names lower-case) */
+  read(key: string, versionId?: string): Promise<StoredObject | undefined>;
+}
+
+export interface StoredObject {
+  body: Uint8Array;
+  metadata: Record<string, string>;
 }
 
 /**

@@ -5,24 +5,32 @@ import { SnsAlertPublisher } from '../adapters/sns/alert-publisher';
 import { indicator, loadPlan } from '../core/catalog';
 import type { ObjectStore } from '../core/ports';
 import type { PipelineDeps } from '../core/use-cases/deps';
-import { awsClients } from './clients';
+import { awsClients, type Clients } from './clients';
 import { awsStores, composePipeline } from './compose';
 import { ENV, intEnv, requireEnv } from './env';
 import { jsonLogger } from './logger';
 
 let deps: PipelineDeps | undefined;
+let clients: Clients | undefined;
+
+/** The SDK clients of this container, built once. */
+export function lambdaClients(): Clients {
+  clients ??= awsClients();
+  return clients;
+}
 
 /** Only the ingest function is given the submissions bucket; the others get a store that says so. */
 const notGranted: ObjectStore = {
   put: () => Promise.reject(new Error('this function has no access to the submissions bucket')),
   get: () => Promise.reject(new Error('this function has no access to the submissions bucket')),
+  read: () => Promise.reject(new Error('this function has no access to the submissions bucket')),
 };
 
-export type FunctionRole = 'ingest' | 'evaluate' | 'monitor' | 'summary';
+export type FunctionRole = 'ingest' | 'evaluate' | 'monitor' | 'summary' | 'api';
 
 export function lambdaDeps(role: FunctionRole, env: Record<string, string | undefined> = process.env): PipelineDeps {
   if (deps) return deps;
-  const clients = awsClients();
+  const clients = lambdaClients();
   const stores = awsStores(clients, {
     table: requireEnv(env, 'tableName'),
     submissionsBucket: role === 'ingest' ? requireEnv(env, 'submissionsBucket') : '',
@@ -36,9 +44,9 @@ export function lambdaDeps(role: FunctionRole, env: Record<string, string | unde
     uploads: role === 'ingest' ? stores.uploads : notGranted,
     // ingest and summary are given the archive bucket (raw submissions, summaries)
     ...(archiveBucket ? { archive: new S3ObjectStore(clients.s3, archiveBucket) } : {}),
-    // the summary function only reads alerts; it is given no topic
+    // the summary and API functions only read alerts; they are given no topic
     publisher:
-      role === 'summary'
+      role === 'summary' || role === 'api'
         ? undefined
         : new SnsAlertPublisher(clients.sns!, requireEnv(env, 'alertTopicArn'), {
             ...(portalUrl ? { portalUrl } : {}),

@@ -2,15 +2,20 @@
 import { type CurrentPointers, currentFromPointers, takeCurrent } from '../../core/currency';
 import { sortAlerts } from '../../core/alerts/alerts';
 import type { Alert, RecordKind, SubmissionVersion } from '../../core/model';
-import type { AlertPublisher, AlertRepository, Clock, Lease, Logger, ObjectStore, RecordChunk, SubmissionRepository } from '../../core/ports';
+import type { AlertPublisher, AlertRepository, Clock, Lease, Logger, ObjectStore, RecordChunk, StoredObject, SubmissionRepository } from '../../core/ports';
 
 export class MemoryObjectStore implements ObjectStore {
-  readonly objects = new Map<string, { body: Uint8Array; contentType: string }>();
-  async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
-    this.objects.set(key, { body: typeof body === 'string' ? new TextEncoder().encode(body) : body, contentType });
+  readonly objects = new Map<string, { body: Uint8Array; contentType: string; metadata: Record<string, string> }>();
+  async put(key: string, body: Uint8Array | string, contentType: string, metadata: Record<string, string> = {}): Promise<void> {
+    const lower = Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.toLowerCase(), v]));
+    this.objects.set(key, { body: typeof body === 'string' ? new TextEncoder().encode(body) : body, contentType, metadata: lower });
   }
   async get(key: string): Promise<Uint8Array | undefined> {
     return this.objects.get(key)?.body;
+  }
+  async read(key: string): Promise<StoredObject | undefined> {
+    const o = this.objects.get(key);
+    return o && { body: o.body, metadata: { ...o.metadata } };
   }
   text(key: string): string | undefined {
     const o = this.objects.get(key);

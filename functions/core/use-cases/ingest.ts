@@ -25,6 +25,7 @@ import { RECORD_CHUNK_BYTES, type RecordChunk } from '../ports';
 import { archivedSubmissionKey, parseSubmissionKey, reportKeys } from '../object-keys';
 import { loadLedger } from './current';
 import { raiseAlerts } from './raise-alerts';
+import { UPLOAD_METADATA } from '../api/types';
 
 /** The part of an S3 object-created notification that ingest needs. */
 export interface UploadedObject {
@@ -50,6 +51,19 @@ export interface IngestResult {
   currentFor: RecordKind[];
   /** the quarter it is for, when its key names one */
   period?: Period;
+}
+
+/**
+ * Who uploaded the object and under which upload id, from the metadata the
+ * portal's upload policy pinned (the signer allows nothing else there). Values
+ * that are not short printable ASCII are ignored: the metadata of an object put
+ * by other means is the putter's to write.
+ */
+export function uploadIdentity(metadata: Record<string, string> | undefined): Pick<SubmissionVersion, 'uploadedBy' | 'uploadId'> {
+  const plain = (v: string | undefined) => (v !== undefined && /^[\x21-\x7e]{1,254}$/.test(v) ? v : undefined);
+  const uploadedBy = plain(metadata?.[UPLOAD_METADATA.uploader]);
+  const uploadId = plain(metadata?.[UPLOAD_METADATA.uploadId]);
+  return { ...(uploadedBy ? { uploadedBy } : {}), ...(uploadId ? { uploadId } : {}) };
 }
 
 /** A stable id for one uploaded object version, sortable by receipt time. */
@@ -270,7 +284,8 @@ export async function ingestSubmission(deps: PipelineDeps, sub: Submission): Pro
   }
 
   // a key that is no submission's is refused without reading the file (it may not even be fetchable)
-  const bytes = sub.problem ? undefined : await deps.uploads.get(object.key, object.versionId);
+  const stored = sub.problem ? undefined : await deps.uploads.read(object.key, object.versionId);
+  const bytes = stored?.body;
   if (!bytes && !sub.problem) throw new Error(`uploaded object not found: ${object.bucket}/${object.key}`);
   // The archive's copy of the raw bytes, first of all writes: a crash anywhere after it
   // leaves no version saved, so the redelivery reads the file again and rewrites the
@@ -322,6 +337,7 @@ export async function ingestSubmission(deps: PipelineDeps, sub: Submission): Pro
     errors: report.counts.errors,
     warnings: report.counts.warnings,
     replaces: report.replaces ?? [...RECORD_KINDS],
+    ...uploadIdentity(stored?.metadata),
   };
 
   // An unversioned store (the local s3rver) would lose the raw file on a re-upload
