@@ -111,7 +111,9 @@ async function stackNames(stack: string): Promise<StackNames> {
     const found = out.Stacks?.[0];
     if (!found) throw Object.assign(new Error(`Stack with id ${stack} does not exist`), { name: 'ValidationError' });
     const outputs = new Map((found.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
-    const missing = Object.entries(STACK_OUTPUTS).filter(([k, name]) => k !== 'archiveBucket' && !outputs.get(name)).map(([, name]) => name);
+    // the outputs the pipeline's commands need (the archive is optional; the portal's are read by `users`)
+    const needed = [STACK_OUTPUTS.table, STACK_OUTPUTS.submissionsBucket, STACK_OUTPUTS.reportsBucket, STACK_OUTPUTS.alertTopicArn];
+    const missing = needed.filter((name) => !outputs.get(name));
     if (missing.length) {
       throw new StackError(
         `堆栈 ${stack} 缺少输出 ${missing.join('、')}（状态 ${found.StackStatus ?? '?'}）：它不是 qtrack 的堆栈，或需要用当前版本重新部署（npx cdk deploy）`,

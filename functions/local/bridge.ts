@@ -83,8 +83,12 @@ export interface BridgeOptions {
 }
 
 export interface Bridge {
-  /** Uploads to the submissions bucket and waits for the ingest handler's result. */
-  upload(key: string, body: Uint8Array): Promise<IngestResult>;
+  /**
+   * Uploads to the submissions bucket and waits for the ingest handler's result;
+   * `metadata` is stored with the object (x-amz-meta-…, as a browser upload's
+   * POST policy fields: uploader, upload-id) for ingest to read.
+   */
+  upload(key: string, body: Uint8Array, metadata?: Record<string, string>): Promise<IngestResult>;
   /** Delivers the messages an earlier process left unacknowledged, in the order they were queued. */
   replay(): Promise<void>;
   /** Waits for the uploads in flight. */
@@ -211,7 +215,7 @@ export function s3ToSqsBridge(options: BridgeOptions): Bridge {
   }
 
   return {
-    upload(key, body) {
+    upload(key, body, metadata) {
       if (!key.startsWith(PREFIX.submissions)) {
         // the bucket's notification only covers submissions/: nothing would ingest it
         throw new Error(`未上传：${key} 不在 ${PREFIX.submissions} 下 / not uploaded: ${key} is not under ${PREFIX.submissions}`);
@@ -232,7 +236,9 @@ export function s3ToSqsBridge(options: BridgeOptions): Bridge {
         };
         queue.put(entry);
         // (2) the upload; (3) what S3 stored — s3rver may answer before its file is whole, so wait until it is
-        await options.s3.send(new PutObjectCommand({ Bucket: BUCKETS.submissions, Key: key, Body: body, ContentLength: body.byteLength }));
+        await options.s3.send(
+          new PutObjectCommand({ Bucket: BUCKETS.submissions, Key: key, Body: body, ContentLength: body.byteLength, ...(metadata && Object.keys(metadata).length ? { Metadata: metadata } : {}) }),
+        );
         for (let attempt = 0; !whole(entry, await head(key)); attempt++) {
           if (attempt === 20) throw new Error(`上传后文件与原文件不一致 / the stored object ${key} does not match what was uploaded`);
           await new Promise((r) => setTimeout(r, 10));

@@ -12,9 +12,11 @@ import { evaluateCommand } from './commands/evaluate';
 import { inspectCommand } from './commands/inspect';
 import { monitorCommand } from './commands/monitor';
 import { reportCommand } from './commands/report';
+import { serveCommand } from './commands/serve';
 import { submitCommand } from './commands/submit';
 import { summaryCommand } from './commands/summary';
 import { templateCommand } from './commands/template';
+import { usersCommand } from './commands/users';
 import { validateCommand } from './commands/validate';
 import { versionsCommand } from './commands/versions';
 import { StackError } from './aws';
@@ -22,7 +24,7 @@ import { DataDirError } from './data-dir';
 
 export type { Io } from './args';
 
-const COMMANDS = [demoCommand, templateCommand, validateCommand, inspectCommand, submitCommand, reportCommand, versionsCommand, evaluateCommand, monitorCommand, alertsCommand, summaryCommand];
+const COMMANDS = [demoCommand, templateCommand, validateCommand, inspectCommand, submitCommand, reportCommand, versionsCommand, evaluateCommand, monitorCommand, alertsCommand, summaryCommand, serveCommand, usersCommand];
 
 const stdio: Io = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),

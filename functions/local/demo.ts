@@ -11,8 +11,10 @@ import { evaluateAndAlert } from '../core/use-cases/evaluate';
 import { runMonitor } from '../core/use-cases/monitor';
 import { writeSummary } from '../core/use-cases/summarize';
 import { asPeriod, parseNow } from '../core/periods';
+import { DEPARTMENTS } from '../core/catalog';
 import { formatReport } from './format';
 import { openLocalPipeline } from './runtime';
+import { LocalUsers } from './users';
 
 interface Io {
   out: (text: string) => void;
@@ -132,6 +134,24 @@ function cover(department: string, period: string): [string, string][] {
   ];
 }
 
+/** The demo's portal accounts: the office and one clerk per department, with fixed passwords (a demo, not for real data). */
+export const DEMO_OFFICE = { email: 'office@example.gov.cn', password: 'demo-office' } as const;
+export const demoClerk = (code: string) => ({ email: `${code}@example.gov.cn`, password: `demo-${code}` });
+
+/** Creates (or resets) the demo accounts in the data directory; what to print of them. */
+async function addDemoUsers(dataDir: string): Promise<{ email: string; password: string; department: string }[]> {
+  const users = new LocalUsers(resolve(dataDir));
+  const out: { email: string; password: string; department: string }[] = [];
+  await users.add({ ...DEMO_OFFICE, role: 'office' }, { replace: true });
+  out.push({ ...DEMO_OFFICE, department: '质量办 / office (全部部门 / all departments)' });
+  for (const d of DEPARTMENTS) {
+    const clerk = demoClerk(d.code);
+    await users.add({ ...clerk, role: 'clerk', department: d.code }, { replace: true });
+    out.push({ ...clerk, department: `${d.name} ${d.code}` });
+  }
+  return out;
+}
+
 export async function runDemo(options: { dataDir: string; io: Io; logger: Logger }): Promise<number> {
   const { io } = options;
   const alertsSeen: string[] = [];
@@ -225,6 +245,17 @@ export async function runDemo(options: { dataDir: string; io: Io; logger: Logger
     say(`  预警 / alerts:       ${rel(join(exportDir, 'alerts'))}/`);
     say(`  嵌入式 S3 / embedded S3: s3://qtrack-reports/{reports,alerts,summaries}/ under ${rel(resolve(options.dataDir, 's3'))}`);
     say(`  命令行 / CLI:        npx qtrack alerts --period 2026-Q2   ·   npx qtrack summary --period 2026-Q4 --out out/`);
+
+    // the portal's demo accounts: the office and one clerk per department, fixed passwords
+    const accounts = await addDemoUsers(options.dataDir);
+    const width = Math.max(...accounts.map((a) => a.email.length)) + 2;
+    const pwWidth = Math.max(...accounts.map((a) => a.password.length)) + 2;
+    say(`\n门户演示账号 / portal demo accounts (qtrack serve):`);
+    say(`  ${'账号 e-mail'.padEnd(width - 2)}${'密码 password'.padEnd(pwWidth - 2)}部门 department`);
+    for (const a of accounts) say(`  ${a.email.padEnd(width)}${a.password.padEnd(pwWidth)}${a.department}`);
+    say(`\n打开门户 / open the portal:`);
+    say(`  npx qtrack serve --data-dir ${rel(resolve(options.dataDir))}`);
+    say(`  然后在浏览器中打开 / then open http://127.0.0.1:8080 in a browser`);
     return 0;
   } finally {
     await pipeline.stop();

@@ -38,8 +38,8 @@ export interface LocalOptions {
 
 export interface LocalPipeline {
   deps: PipelineDeps;
-  /** Uploads to the submissions bucket and waits for the ingest handler's result. */
-  upload(key: string, body: Uint8Array): Promise<IngestResult>;
+  /** Uploads to the submissions bucket (with the object metadata given: x-amz-meta-…) and waits for the ingest handler's result. */
+  upload(key: string, body: Uint8Array, metadata?: Record<string, string>): Promise<IngestResult>;
   /** Moves the replay clock (the demo steps through a year). */
   setNow(instant: Date): void;
   stop(): Promise<void>;
@@ -72,7 +72,7 @@ export async function openLocalPipeline(options: LocalOptions): Promise<LocalPip
 
   return {
     deps,
-    upload: (key, body) => bridge.upload(key, body),
+    upload: (key, body, metadata) => bridge.upload(key, body, metadata),
     setNow(instant) {
       if (!replay) throw new Error('setNow needs a pipeline opened with now');
       replay.set(instant);

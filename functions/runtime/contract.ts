@@ -35,6 +35,14 @@ export const STACK_OUTPUTS = {
   archiveBucket: 'ArchiveBucketName',
   table: 'TableName',
   alertTopicArn: 'AlertTopicArn',
+  /** the portal's address (https://…/) */
+  portalUrl: 'PortalUrl',
+  /** the HTTP API's own endpoint of /api (the portal calls /api on its own origin) */
+  apiUrl: 'ApiUrl',
+  /** the Cognito user pool of the portal's users (`qtrack users add --aws` creates users in it) */
+  userPoolId: 'UserPoolId',
+  /** the portal's public app client */
+  userPoolClientId: 'UserPoolClientId',
 } as const;
 
 /** The ingest queue: receives before a message goes to the dead-letter queue (the stack's redrive policy, the local queue). */

@@ -1,0 +1,293 @@
+// qtrack users add / list: the portal's users. Locally they live in the data
+// directory (users.ts) and sign in to `qtrack serve`; with --aws / QTRACK_STACK
+// they are made in the deployed stack's Cognito user pool (the stack output
+// UserPoolId), e-mail as the user name, in the group of their role (office or
+// dept-{code}).
+import type { Command } from 'commander';
+import { departmentGroup, OFFICE_GROUP } from '../../core/api/types';
+import { department as departmentOf } from '../../core/catalog';
+import { BilingualError } from '../../core/errors';
+import { bi, type Cli, departmentOption, type GlobalOptions, type Io, optionValue, requireDepartment, UsageError, withGlobalOptions } from '../args';
+import { StackError, stackOf } from '../aws';
+import { DEFAULT_DATA_DIR, printJson } from './common';
+
+interface AddOptions extends GlobalOptions {
+  department?: string;
+  email?: string;
+  password?: string;
+  office?: boolean;
+}
+
+export function usersCommand(program: Command, cli: Cli): void {
+  const users = program
+    .command('users')
+    .usage('add|list [options]')
+    .summary('门户用户：添加、列出 / the portal’s users: add, list')
+    .description(
+      bi(
+        '门户的用户：本地保存在数据目录中（供 qtrack serve 登录）；加 --aws 时在已部署堆栈的 Cognito 用户池中',
+        "the portal's users: locally in the data directory (they sign in to qtrack serve); with --aws in the deployed stack's Cognito user pool",
+      ),
+    );
+
+  const add = users
+    .command('add')
+    .usage('--email E (--department D | --office) [--password P] [--aws]')
+    .summary('添加用户 / add a user')
+    .description(
+      bi(
+        '添加一个部门填报人（--department）或质量办用户（--office）。不给 --password 时：本地生成一个密码并只显示这一次；--aws 时由 Cognito 发送含临时密码的邀请邮件。给了 --password 时，--aws 下它是临时密码（首次登录须修改），不发邮件',
+        'add a clerk of a department (--department) or an office user (--office). Without --password: locally a password is generated and shown this once; with --aws Cognito e-mails an invitation with a temporary password. With --password and --aws it is the temporary password (changed at first sign-in) and no e-mail is sent',
+      ),
+    )
+    .option('--email <E>', bi('电子邮件地址（登录名，必填）', "the e-mail address (the user's sign-in name, required)"), optionValue('email'));
+  departmentOption(add, false);
+  add
+    .option('--office', bi('质量办用户（可查看全部部门，不上传）', 'an office user (sees every department, uploads nothing)'))
+    .option('--password <P>', bi('密码（至少 8 个字符；省略则生成）', 'the password (at least 8 characters; generated when omitted)'), optionValue('password'));
+  withGlobalOptions(add).action((opts: AddOptions) => cli.run(opts, () => addUser(cli, opts)));
+
+  const list = users
+    .command('list')
+    .usage('[--aws] [--json]')
+    .summary('列出用户 / list the users')
+    .description(bi('列出用户：电子邮件、角色、部门、创建时间', 'list the users: e-mail, role, department, created'));
+  withGlobalOptions(list).action((opts: GlobalOptions) => cli.run(opts, () => listUsers(cli, opts)));
+}
+
+type Role = 'office' | 'clerk';
+
+function roleOf(opts: AddOptions): { role: Role; department?: string } {
+  if (opts.office && opts.department !== undefined) {
+    throw new UsageError('--office 与 --department 只能选一个', '--office and --department exclude each other');
+  }
+  if (opts.office) return { role: 'office' };
+  if (opts.department === undefined) {
+    throw new UsageError('需要 --department（部门填报人）或 --office（质量办用户）', 'give --department (a clerk) or --office (an office user)');
+  }
+  return { role: 'clerk', department: requireDepartment(opts.department, true)! };
+}
+
+const roleText = (role: Role, department?: string) =>
+  role === 'office' ? '质量办 / office' : `部门填报人 / clerk, ${department} ${department ? departmentOf(department).name : ''}`.trim();
+
+async function addUser({ io }: Cli, opts: AddOptions): Promise<number> {
+  if (opts.email === undefined) throw new UsageError('缺少 --email（电子邮件地址）', 'missing --email (an e-mail address)');
+  const { role, department } = roleOf(opts);
+  const { normaliseEmail, MIN_PASSWORD_LENGTH } = await import('../users');
+  const email = normaliseEmail(opts.email);
+  if (!email) throw new UsageError(`“${opts.email}”不是有效的电子邮件地址`, `"${opts.email}" is not a valid e-mail address`);
+  if (opts.password !== undefined && [...opts.password].length < MIN_PASSWORD_LENGTH) {
+    throw new UsageError(`密码至少需要 ${MIN_PASSWORD_LENGTH} 个字符`, `a password needs at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+  const stack = stackOf(opts);
+  if (stack) return addCognitoUser(io, opts, stack, { email, role, department, password: opts.password });
+
+  const [{ LocalUsers, generatePassword, UsersError }, { openDataDir }] = await Promise.all([import('../users'), import('../data-dir')]);
+  const dir = openDataDir(opts.dataDir ?? DEFAULT_DATA_DIR, true);
+  const password = opts.password ?? generatePassword();
+  let user;
+  try {
+    user = await new LocalUsers(dir.root).add({ email, role, ...(department ? { department } : {}), password });
+  } catch (err) {
+    if (err instanceof UsersError) throw new UsageError(err.zh, err.en);
+    throw err;
+  }
+  const generated = opts.password === undefined;
+  if (opts.json) {
+    printJson(io, { email: user.email, role: user.role, ...(user.department ? { department: user.department } : {}), createdAt: user.createdAt, ...(generated ? { password } : {}) });
+    return 0;
+  }
+  io.out(`已添加用户 / user added: ${user.email}（${roleText(user.role, user.department)}）`);
+  io.out(`  数据目录 / data directory: ${dir.root}`);
+  if (generated) io.out(`  密码（只显示这一次，请转交本人）/ password (shown this once; pass it on): ${password}`);
+  io.out('  登录门户 / sign in to the portal: npx qtrack serve' + (opts.dataDir ? ` --data-dir ${opts.dataDir}` : ''));
+  return 0;
+}
+
+async function listUsers({ io }: Cli, opts: GlobalOptions): Promise<number> {
+  const stack = stackOf(opts);
+  if (stack) return listCognitoUsers(io, opts, stack);
+  const [{ LocalUsers, UsersError }, { openDataDir }] = await Promise.all([import('../users'), import('../data-dir')]);
+  const dir = openDataDir(opts.dataDir ?? DEFAULT_DATA_DIR, false);
+  let users;
+  try {
+    users = new LocalUsers(dir.root).list();
+  } catch (err) {
+    if (err instanceof UsersError) throw new UsageError(err.zh, err.en);
+    throw err;
+  }
+  if (opts.json) {
+    printJson(io, { users: users.map(({ id: _, ...u }) => u) });
+    return 0;
+  }
+  printTable(
+    io,
+    users.map((u) => [u.email, u.role === 'office' ? '质量办 office' : '填报人 clerk', u.department ?? '—', u.createdAt]),
+    ['电子邮件 e-mail', '角色 role', '部门 department', '创建 created'],
+  );
+  if (users.length === 0) io.out('（还没有用户：qtrack users add --email E --department D / no users yet）');
+  return 0;
+}
+
+function printTable(io: Io, rows: string[][], header: string[]): void {
+  const width = (t: string) => [...t].reduce((n, c) => n + (/[\u2e80-\u9fff\uff00-\uffe6]/.test(c) ? 2 : 1), 0);
+  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat(widths[i]! - width(c) + 2))).join('');
+  io.out([line(header), ...rows.map(line)].join('\n'));
+}
+
+// ---------------------------------------------------------------------------
+// --aws: the stack's Cognito user pool
+
+/** The user pool of the stack: its output UserPoolId, by DescribeStacks. */
+async function userPoolOf(stack: string): Promise<string> {
+  const [{ CloudFormationClient, DescribeStacksCommand }, { STACK_OUTPUTS }] = await Promise.all([import('@aws-sdk/client-cloudformation'), import('../../runtime/contract')]);
+  const outputName = STACK_OUTPUTS.userPoolId;
+  const cfn = new CloudFormationClient({});
+  let region = '?';
+  try {
+    region = await cfn.config.region();
+    const out = await cfn.send(new DescribeStacksCommand({ StackName: stack }));
+    const found = out.Stacks?.[0];
+    const pool = found?.Outputs?.find((o) => o.OutputKey === outputName)?.OutputValue;
+    if (!pool) {
+      throw new StackError(
+        `堆栈 ${stack} 缺少输出 ${outputName}（用户池）：需要用当前版本重新部署（npx cdk deploy）`,
+        `stack ${stack} has no output ${outputName} (the user pool): deploy it again with this version (npx cdk deploy)`,
+      );
+    }
+    return pool;
+  } catch (err) {
+    throw err instanceof StackError ? err : awsFailure(err, { zh: `无法读取堆栈 ${stack}（区域 ${region}）`, en: `cannot read stack ${stack} (region ${region})` }, stack, region);
+  } finally {
+    cfn.destroy();
+  }
+}
+
+/** One bilingual line for what AWS answered instead. */
+function awsFailure(err: unknown, what: { zh: string; en: string }, stack?: string, region?: string): StackError {
+  const e = err as { name?: string; message?: string };
+  const message = e.message ?? String(err);
+  if (e.name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
+    return new StackError('未找到 AWS 凭证（默认凭证链：环境变量、~/.aws 配置文件、SSO、实例角色）', 'no AWS credentials found (the default chain: environment, ~/.aws profiles, SSO, instance role)', { cause: err });
+  }
+  if (/region is missing/i.test(message)) {
+    return new StackError('未设置 AWS 区域（设置 AWS_REGION 或在 ~/.aws/config 中配置）', 'no AWS region set (set AWS_REGION or configure one in ~/.aws/config)', { cause: err });
+  }
+  if (stack && e.name === 'ValidationError' && /does not exist/i.test(message)) {
+    return new StackError(
+      `区域 ${region} 中没有名为“${stack}”的 CloudFormation 堆栈（用 QTRACK_STACK 指定堆栈名，或检查 AWS_REGION）`,
+      `no CloudFormation stack "${stack}" in region ${region} (name it with QTRACK_STACK, or check AWS_REGION)`,
+      { cause: err },
+    );
+  }
+  return new StackError(`${what.zh}：${message}`, `${what.en}: ${e.name ?? 'Error'}: ${message}`, { cause: err });
+}
+
+const groupOf = (role: Role, department?: string) => (role === 'office' ? OFFICE_GROUP : departmentGroup(department!));
+
+async function addCognitoUser(io: Io, opts: GlobalOptions, stack: string, user: { email: string; role: Role; department?: string; password?: string }): Promise<number> {
+  const pool = await userPoolOf(stack);
+  const { CognitoIdentityProviderClient, AdminCreateUserCommand, AdminAddUserToGroupCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+  const cognito = new CognitoIdentityProviderClient({});
+  const group = groupOf(user.role, user.department);
+  try {
+    try {
+      await cognito.send(
+        new AdminCreateUserCommand({
+          UserPoolId: pool,
+          Username: user.email,
+          UserAttributes: [
+            { Name: 'email', Value: user.email },
+            { Name: 'email_verified', Value: 'true' },
+          ],
+          ...(user.password !== undefined ? { TemporaryPassword: user.password, MessageAction: 'SUPPRESS' as const } : { DesiredDeliveryMediums: ['EMAIL' as const] }),
+        }),
+      );
+    } catch (err) {
+      const name = (err as { name?: string }).name;
+      if (name === 'UsernameExistsException') throw new StackError(`用户池 ${pool} 中已有用户 ${user.email}`, `user ${user.email} exists already in pool ${pool}`, { cause: err });
+      if (name === 'InvalidPasswordException') {
+        throw new StackError(`密码不符合用户池的密码策略：${(err as Error).message}`, `the password does not meet the pool's password policy: ${(err as Error).message}`, { cause: err });
+      }
+      throw awsFailure(err, { zh: `未能在用户池 ${pool} 中创建用户 ${user.email}`, en: `could not create user ${user.email} in pool ${pool}` });
+    }
+    try {
+      await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: pool, Username: user.email, GroupName: group }));
+    } catch (err) {
+      // the user exists now, without a role: say so, so it can be finished by hand
+      throw awsFailure(err, {
+        zh: `用户 ${user.email} 已创建，但未能加入组 ${group}（该用户暂时无法使用门户；可在控制台中加入该组）`,
+        en: `user ${user.email} was created but could not be added to group ${group} (it cannot use the portal until it is; add it in the console)`,
+      });
+    }
+  } finally {
+    cognito.destroy();
+  }
+  if (opts.json) {
+    printJson(io, { email: user.email, role: user.role, ...(user.department ? { department: user.department } : {}), userPoolId: pool, group });
+    return 0;
+  }
+  io.out(`已在用户池 ${pool} 中添加用户 / user added to pool ${pool}: ${user.email}（${roleText(user.role, user.department)}；组 / group ${group}）`);
+  io.out(
+    user.password !== undefined
+      ? '  已设为临时密码，未发邮件；首次登录时须设置新密码 / the temporary password is set, no e-mail sent; a new one is set at first sign-in'
+      : '  Cognito 已发送含临时密码的邀请邮件 / Cognito e-mailed an invitation with a temporary password',
+  );
+  return 0;
+}
+
+async function listCognitoUsers(io: Io, opts: GlobalOptions, stack: string): Promise<number> {
+  const pool = await userPoolOf(stack);
+  const { CognitoIdentityProviderClient, ListUsersCommand, ListUsersInGroupCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+  const { DEPARTMENTS } = await import('../../core/catalog');
+  const cognito = new CognitoIdentityProviderClient({});
+  const users: { username: string; email: string; status: string; created?: string; groups: string[] }[] = [];
+  try {
+    let token: string | undefined;
+    do {
+      const out = await cognito.send(new ListUsersCommand({ UserPoolId: pool, ...(token ? { PaginationToken: token } : {}) }));
+      for (const u of out.Users ?? []) {
+        const username = u.Username ?? '';
+        users.push({
+          username,
+          email: u.Attributes?.find((a) => a.Name === 'email')?.Value ?? username,
+          status: u.UserStatus ?? '',
+          ...(u.UserCreateDate ? { created: new Date(u.UserCreateDate).toISOString() } : {}),
+          groups: [],
+        });
+      }
+      token = out.PaginationToken;
+    } while (token);
+    const byName = new Map(users.map((u) => [u.username, u]));
+    for (const group of [OFFICE_GROUP, ...DEPARTMENTS.map((d) => departmentGroup(d.code))]) {
+      let next: string | undefined;
+      do {
+        let out;
+        try {
+          out = await cognito.send(new ListUsersInGroupCommand({ UserPoolId: pool, GroupName: group, ...(next ? { NextToken: next } : {}) }));
+        } catch (err) {
+          if ((err as { name?: string }).name === 'ResourceNotFoundException') break; // the pool has no such group
+          throw err;
+        }
+        for (const u of out.Users ?? []) byName.get(u.Username ?? '')?.groups.push(group);
+        next = out.NextToken;
+      } while (next);
+    }
+  } catch (err) {
+    throw err instanceof BilingualError ? err : awsFailure(err, { zh: `未能列出用户池 ${pool} 的用户`, en: `could not list the users of pool ${pool}` });
+  } finally {
+    cognito.destroy();
+  }
+  if (opts.json) {
+    printJson(io, { userPoolId: pool, users: users.map(({ username: _, ...u }) => u) });
+    return 0;
+  }
+  printTable(
+    io,
+    users.map((u) => [u.email, u.groups.join(',') || '—（无组 / no group）', u.status, u.created ?? '']),
+    ['电子邮件 e-mail', '组 group', '状态 status', '创建 created'],
+  );
+  return 0;
+}
