@@ -26,6 +26,12 @@ export interface SecureBucketProps {
   readonly objectLockDefaultRetention?: ObjectLockRetention;
   /** Move current and noncurrent versions to colder storage classes. @default - none */
   readonly transitions?: readonly Transition[];
+  /**
+   * Only for a log destination that a service can write to with ACLs alone:
+   * CloudFront's standard logs need ACLs enabled (BUCKET_OWNER_PREFERRED).
+   * @default ObjectOwnership.BUCKET_OWNER_ENFORCED (ACLs disabled)
+   */
+  readonly objectOwnership?: ObjectOwnership;
 }
 
 /**
@@ -42,7 +48,7 @@ export class SecureBucket extends Bucket {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      objectOwnership: props.objectOwnership ?? ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: RemovalPolicy.RETAIN,
       ...(props.objectLockDefaultRetention
         ? { objectLockEnabled: true, objectLockDefaultRetention: props.objectLockDefaultRetention }
@@ -117,7 +123,12 @@ export interface DataStoreProps {
 export class DataStore extends Construct {
   /** Receives the server access logs of the other buckets. */
   public readonly accessLogs: SecureBucket;
-  /** Department uploads under submissions/{department}/{period}/; every version kept. */
+  /**
+   * Department uploads under submissions/{department}/{period}/; every version kept.
+   * Its CORS rule (browser uploads from the portal) is applied by the Portal
+   * construct at deploy time, not here: see infra/constructs/portal.ts. Do not
+   * add CORS rules to this bucket's template; the two would overwrite each other.
+   */
   public readonly submissions: SecureBucket;
   /** Validation reports, alerts and quarterly summaries. */
   public readonly reports: SecureBucket;

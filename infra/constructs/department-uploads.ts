@@ -21,8 +21,13 @@ export interface DepartmentUploadsProps {
   readonly departments: readonly UploadingDepartment[];
 }
 
-/** Department codes become key prefixes and construct ids: keep them plain. */
+/** Department codes become key prefixes, group names and construct ids: keep them plain. */
 const CODE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** Throws unless the code is kebab-case (the portal's groups and the upload policies both use it). */
+export function assertDepartmentCode(code: string): void {
+  if (!CODE.test(code)) throw new Error(`department code "${code}" is not kebab-case`);
+}
 
 export class DepartmentUploads extends Construct {
   /** The upload policy of each department, by department code. */
@@ -35,7 +40,7 @@ export class DepartmentUploads extends Construct {
     const reportsId = nagLogicalId(props.reports);
 
     for (const department of props.departments) {
-      if (!CODE.test(department.code)) throw new Error(`department code "${department.code}" is not kebab-case`);
+      assertDepartmentCode(department.code);
       if (policies.has(department.code)) throw new Error(`department code "${department.code}" is listed twice`);
       const prefix = `${PREFIX.submissions}${department.code}/`;
       const reportPrefix = `${PREFIX.reports}${department.code}/`;

@@ -1,6 +1,7 @@
 // The whole of qtrack in one stack, so `npx cdk deploy` deploys everything. Inside
 // it, the stateful resources (DataStore: buckets, table) are one construct kept
-// apart from the stateless ones (intake, jobs, alerting, operations).
+// apart from the stateless ones (intake, jobs, alerting, operations, portal; the
+// portal's user pool, which holds the people, is retained and deletion-protected).
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct, IConstruct } from 'constructs';
 import { PREFIX } from '../../functions/core/object-keys';
@@ -12,6 +13,7 @@ import { DataStore } from '../constructs/data-store';
 import { DepartmentUploads, type UploadingDepartment } from '../constructs/department-uploads';
 import { Operations } from '../constructs/operations';
 import type { PipelineFunction, TableAction } from '../constructs/pipeline-function';
+import { Portal, type PortalDomain } from '../constructs/portal';
 import { ScheduledJobs } from '../constructs/scheduled-jobs';
 import { SubmissionIntake } from '../constructs/submission-intake';
 import { acknowledge } from '../nag';
@@ -38,6 +40,8 @@ export const TABLE_ACTIONS = {
   monitor: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
   // reads versions, records and alerts; writes only to S3
   summary: ['dynamodb:GetItem', 'dynamodb:Query'],
+  // the portal's API only reads: versions, current pointers, alerts
+  api: ['dynamodb:GetItem', 'dynamodb:Query'],
 } as const satisfies Record<string, readonly TableAction[]>;
 
 export interface QtrackStackProps extends StackProps {
@@ -53,8 +57,14 @@ export interface QtrackStackProps extends StackProps {
   readonly alertEmails?: readonly string[];
   /** E-mail subscribers of one department's alerts each (filtered on the `department` attribute). @default - none */
   readonly departmentEmails?: DepartmentEmails;
-  /** The portal's address, linked from alert e-mails (ENV.portalUrl). @default - no link */
+  /** The portal's address, linked from alert e-mails (ENV.portalUrl). @default - the portal distribution's https address */
   readonly portalUrl?: string;
+  /** The portal's static files (index.html and the rest). @default - dist/portal, built by `npm run build` */
+  readonly portalAssets?: string;
+  /** Serve the portal on its own domain with an ACM certificate (us-east-1), which enforces TLS 1.2+. @default - the *.cloudfront.net name */
+  readonly portalDomain?: PortalDomain;
+  /** ISO country codes the portal is served to (CloudFront geo allowlist). @default - everywhere */
+  readonly portalCountries?: readonly string[];
   /** E-mail subscribers of the ops (alarm) topic. @default - none */
   readonly opsEmails?: readonly string[];
   /** Departments that get an upload policy. @default - the registry in schemas/departments.json */
@@ -68,6 +78,7 @@ export class QtrackStack extends Stack {
   public readonly jobs: ScheduledJobs;
   public readonly operations: Operations;
   public readonly uploads: DepartmentUploads;
+  public readonly portal: Portal;
 
   constructor(scope: Construct, id: string, props: QtrackStackProps = {}) {
     super(scope, id, {
@@ -99,12 +110,22 @@ export class QtrackStack extends Stack {
       summaryDays,
       scheduleHourUtc: props.scheduleHourUtc ?? DEFAULT_SCHEDULE_HOUR_UTC,
     });
+    const departments = props.departments ?? departmentRegistry.departments;
+    this.portal = new Portal(this, 'Portal', {
+      uploads: submissions,
+      accessLogs: this.data.accessLogs,
+      departments,
+      assetsDir: props.portalAssets,
+      domain: props.portalDomain,
+      allowedCountries: props.portalCountries,
+    });
     const { ingest } = this.intake;
     const { evaluate, monitor, summary } = this.jobs;
+    const { api } = this.portal;
 
     // Who may touch what: one line per use, each granting access and naming the
     // resource in the function's environment together.
-    const functions: Record<string, PipelineFunction> = { ingest, evaluate, monitor, summary };
+    const functions: Record<string, PipelineFunction> = { ingest, evaluate, monitor, summary, api };
     for (const fn of Object.values(functions)) {
       fn.configure({ plan: props.plan ?? DEFAULT_PLAN, dueDays: String(dueDays), summaryDays: String(summaryDays) });
     }
@@ -121,8 +142,8 @@ export class QtrackStack extends Stack {
       .bindBucket('archiveBucket', archive, { write: [PREFIX.submissions] })
       .bindTable(table, TABLE_ACTIONS.ingest)
       .bindAlertTopic(alertTopic);
-    // the functions that publish alerts link the portal from each e-mail, when there is one
-    for (const fn of [ingest, evaluate, monitor]) fn.configure({ portalUrl: props.portalUrl });
+    // the functions that publish alerts link the portal from each e-mail
+    for (const fn of [ingest, evaluate, monitor]) fn.configure({ portalUrl: props.portalUrl ?? this.portal.url });
     // evaluate and monitor: read submissions from the table, claim alerts in it,
     // write each alert to alerts/ and publish it.
     evaluate
@@ -140,12 +161,22 @@ export class QtrackStack extends Stack {
       .bindBucket('reportsBucket', reports, { write: [PREFIX.summaries] })
       // and a locked copy of every summary it publishes, under summaries/ of the archive only
       .bindBucket('archiveBucket', archive, { write: [PREFIX.summaries] });
+    // api: reads versions and alerts from the table; reads reports, alerts and
+    // summaries (and signs 5-minute downloads of them); signs browser uploads.
+    api
+      .bindTable(table, TABLE_ACTIONS.api)
+      .bindBucket('reportsBucket', reports, {
+        read: [PREFIX.reports, PREFIX.alerts, PREFIX.summaries],
+        // so a summary not written yet answers 404 (S3 says 403 to a reader without list)
+        list: [PREFIX.summaries],
+      })
+      // The presigned POST and GET it signs are authorised by its own permissions
+      // when the browser uses them: PutObject for uploads (the POST policy pins the
+      // key to the caller's own department and period), GetObject(Version) for the
+      // download of an original upload by its S3 version id.
+      .bindBucket('submissionsBucket', submissions, { write: [PREFIX.submissions], read: [PREFIX.submissions] });
 
-    this.uploads = new DepartmentUploads(this, 'DepartmentUploads', {
-      submissions,
-      reports,
-      departments: props.departments ?? departmentRegistry.departments,
-    });
+    this.uploads = new DepartmentUploads(this, 'DepartmentUploads', { submissions, reports, departments });
 
     this.operations = new Operations(this, 'Operations', {
       functions,
@@ -170,6 +201,13 @@ export class QtrackStack extends Stack {
       SummaryFunctionName: summary.functionName,
       DeadLetterQueueUrl: this.intake.deadLetterQueue.queueUrl,
       DashboardName: this.operations.dashboard.dashboardName,
+      [STACK_OUTPUTS.portalUrl]: this.portal.url,
+      [STACK_OUTPUTS.apiUrl]: this.portal.apiUrl,
+      [STACK_OUTPUTS.userPoolId]: this.portal.userPool.userPoolId,
+      [STACK_OUTPUTS.userPoolClientId]: this.portal.client.userPoolClientId,
+      // the CNAME target when the portal has its own domain
+      PortalDistributionDomainName: this.portal.distribution.distributionDomainName,
+      ApiFunctionName: api.functionName,
     };
     for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
   }

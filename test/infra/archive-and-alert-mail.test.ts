@@ -132,13 +132,16 @@ describe('who gets the alert e-mails', () => {
     expect(() => buildStack({ alertEmails: ['a@x.cn'], departmentEmails: { construction: ['a@x.cn'] } })).toThrow(/a@x.cn is both an alert e-mail/);
   });
 
-  it('links the portal from the functions that publish alerts, and only when it is configured', () => {
+  it('links the portal from the functions that publish alerts: the configured address, else the portal distribution', () => {
     const { ingest } = built.stack.intake;
     const { evaluate, monitor, summary } = built.stack.jobs;
     for (const fn of [ingest, evaluate, monitor]) expect(environmentOf(built, fn)[ENV.portalUrl]).toBe('https://qtrack.example.cn/');
     expect(environmentOf(built, summary)[ENV.portalUrl]).toBeUndefined();
     const plain = buildStack();
-    expect(environmentOf(plain, plain.stack.intake.ingest)[ENV.portalUrl]).toBeUndefined();
+    const distribution = logicalId(plain.stack.portal.distribution);
+    for (const fn of [plain.stack.intake.ingest, plain.stack.jobs.evaluate, plain.stack.jobs.monitor]) {
+      expect(environmentOf(plain, fn)[ENV.portalUrl]).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution, 'DomainName'] }, '/']] });
+    }
     expect(() => buildStack({ portalUrl: 'qtrack.example.cn' })).toThrow(/portalUrl must be an http\(s\) address/);
   });
 });

@@ -1,5 +1,8 @@
 // Shared helpers of the infra tests: build a stack without bundling, and read
 // a function's IAM statements and environment out of the synthesised template.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
@@ -24,10 +27,24 @@ export interface CfnTemplate {
   Outputs?: Record<string, { Value: unknown }>;
 }
 
+let portalFixture: string | undefined;
+
+/**
+ * A stand-in for dist/portal (a one-file portal in a temp dir), so the infra
+ * tests neither need `npm run build` nor depend on what it produced.
+ */
+export function portalAssetsFixture(): string {
+  if (!portalFixture) {
+    portalFixture = mkdtempSync(join(tmpdir(), 'qtrack-portal-'));
+    writeFileSync(join(portalFixture, 'index.html'), '<!doctype html><title>qtrack</title>\n');
+  }
+  return portalFixture;
+}
+
 /** Bundling is skipped: the tests read the template, not the code assets. */
 export function buildStack(props: QtrackStackProps = {}): Built {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new QtrackStack(app, 'Qtrack', props);
+  const stack = new QtrackStack(app, 'Qtrack', { portalAssets: portalAssetsFixture(), ...props });
   const template = Template.fromStack(stack);
   return { app, stack, template, json: template.toJSON() as CfnTemplate };
 }

@@ -14,7 +14,10 @@ const built = buildStack();
 const { stack, template, json } = built;
 const { ingest } = stack.intake;
 const { evaluate, monitor, summary } = stack.jobs;
+const { api } = stack.portal;
 const pipeline: Record<string, PipelineFunction> = { ingest, evaluate, monitor, summary };
+/** The pipeline's functions and the portal's API function: every PipelineFunction of the stack. */
+const all: Record<string, PipelineFunction> = { ...pipeline, api };
 
 const ids = {
   submissions: logicalId(stack.data.submissions),
@@ -38,13 +41,17 @@ function allResources(fn: PipelineFunction): string[] {
 }
 
 describe('functions', () => {
-  it('has exactly the four pipeline functions, each on nodejs22.x, arm64, active tracing, source maps', () => {
-    // The only other function is CDK's own S3-notification handler (Python).
+  it('has exactly the four pipeline functions and the API function, each on nodejs22.x, arm64, active tracing, source maps', () => {
+    // The other functions are CDK's own deploy-time handlers: S3 notifications and
+    // the portal's file deployment (Python), and the AwsCustomResource provider that
+    // sets the submissions bucket's CORS rule (Node.js, a singleton under this id).
+    const awsCustomResourceProvider = /^AWS679f53fac002430cb0da5b7982bd2287/;
     const nodeFns = Object.entries(json.Resources).filter(
-      ([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties?.Runtime).startsWith('nodejs'),
+      ([id, r]) =>
+        r.Type === 'AWS::Lambda::Function' && String(r.Properties?.Runtime).startsWith('nodejs') && !awsCustomResourceProvider.test(id),
     );
-    expect(nodeFns.map(([id]) => id).sort()).toEqual(Object.values(pipeline).map((fn) => logicalId(fn)).sort());
-    for (const fn of Object.values(pipeline)) {
+    expect(nodeFns.map(([id]) => id).sort()).toEqual(Object.values(all).map((fn) => logicalId(fn)).sort());
+    for (const fn of Object.values(all)) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: Match.absent(),
         Runtime: 'nodejs22.x',
@@ -66,7 +73,7 @@ describe('functions', () => {
   });
 
   it('keeps logs for one month and gives each function a role with no AWS-managed policy', () => {
-    for (const fn of Object.values(pipeline)) {
+    for (const fn of Object.values(all)) {
       expect(json.Resources[logicalId(fn.logs)].Properties!.RetentionInDays).toBe(30);
       expect(json.Resources[logicalId(fn.executionRole)].Properties!.ManagedPolicyArns).toBeUndefined();
       expect(grantsOf(built, fn, 'logs:PutLogEvents')).toEqual([`${logicalId(fn.logs)}.Arn`]);
@@ -76,6 +83,8 @@ describe('functions', () => {
 
 describe('environment (names from functions/runtime/env.ts)', () => {
   const config = { [ENV.plan]: '15th', [ENV.dueDays]: '10', [ENV.summaryDays]: '15' };
+  // alert e-mails link the portal: by default the distribution's own address
+  const portalUrl = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.portal.distribution), 'DomainName'] }, '/']] };
 
   it('names every resource ingest is granted', () => {
     expect(environmentOf(built, ingest)).toEqual({
@@ -86,6 +95,7 @@ describe('environment (names from functions/runtime/env.ts)', () => {
       [ENV.archiveBucket]: { Ref: ids.archive },
       [ENV.tableName]: { Ref: ids.table },
       [ENV.alertTopicArn]: { Ref: ids.alertTopic },
+      [ENV.portalUrl]: portalUrl,
     });
   });
 
@@ -97,6 +107,7 @@ describe('environment (names from functions/runtime/env.ts)', () => {
         [ENV.reportsBucket]: { Ref: ids.reports },
         [ENV.tableName]: { Ref: ids.table },
         [ENV.alertTopicArn]: { Ref: ids.alertTopic },
+        [ENV.portalUrl]: portalUrl,
       });
     }
   });
@@ -124,11 +135,14 @@ describe('least privilege', () => {
     );
   });
 
-  it('never lets a function write the submissions bucket or delete any object', () => {
-    for (const fn of Object.values(pipeline)) {
-      expect(grantsOf(built, fn, 's3:PutObject').filter((r) => r.startsWith(ids.submissions))).toEqual([]);
+  it('never lets a pipeline function write the submissions bucket, or any function delete an object', () => {
+    // (the API function's PutObject, for the uploads it signs, is tested in portal.test.ts)
+    for (const fn of Object.values(all)) {
       const actions = statementsOf(built, fn).flatMap(actionsOf);
       expect(actions.filter((a) => /^s3:(Delete|\*)/.test(a) || a === 's3:*' || a === '*')).toEqual([]);
+    }
+    for (const fn of Object.values(pipeline)) {
+      expect(grantsOf(built, fn, 's3:PutObject').filter((r) => r.startsWith(ids.submissions))).toEqual([]);
     }
   });
 
@@ -271,8 +285,10 @@ describe('schedules', () => {
 
 describe('stateful resources', () => {
   it('keeps every bucket versioned, SSE-encrypted, private, TLS-only and retained', () => {
-    template.resourceCountIs('AWS::S3::Bucket', 4);
-    for (const bucket of [ids.submissions, ids.reports, ids.archive, ids.accessLogs]) {
+    // the four of DataStore, the portal's files and CloudFront's logs
+    template.resourceCountIs('AWS::S3::Bucket', 6);
+    const portalFiles = logicalId(stack.portal.bucket);
+    for (const bucket of [ids.submissions, ids.reports, ids.archive, ids.accessLogs, portalFiles]) {
       const resource = json.Resources[bucket];
       expect([resource.DeletionPolicy, resource.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
       expect(resource.Properties).toMatchObject({
@@ -384,7 +400,7 @@ describe('alerting and alarms', () => {
   });
 
   it('alarms on errors and throttles of every function, to the ops topic', () => {
-    for (const fn of Object.values(pipeline)) {
+    for (const fn of Object.values(all)) {
       for (const metric of ['Errors', 'Throttles']) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: 'AWS/Lambda',
@@ -397,7 +413,7 @@ describe('alerting and alarms', () => {
         });
       }
     }
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4 * 2 + 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5 * 2 + 1);
   });
 });
 

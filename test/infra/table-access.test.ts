@@ -9,6 +9,7 @@ const built = buildStack();
 const { stack, json } = built;
 const { ingest } = stack.intake;
 const { evaluate, monitor, summary } = stack.jobs;
+const { api } = stack.portal;
 const table = logicalId(stack.data.table);
 
 // Written out here, not imported from the stack: the test states the intent.
@@ -17,6 +18,8 @@ const expected: [string, PipelineFunction, string[]][] = [
   ['evaluate', evaluate, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']],
   ['monitor', monitor, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']],
   ['summary', summary, ['dynamodb:GetItem', 'dynamodb:Query']],
+  // the portal's API only reads
+  ['api', api, ['dynamodb:GetItem', 'dynamodb:Query']],
 ];
 
 const dynamoStatements = (fn: PipelineFunction) =>

@@ -65,7 +65,7 @@ beforeAll(async () => {
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
   });
-  const built = buildStack({ dueDays: 12, summaryDays: 20 });
+  const built = buildStack({ dueDays: 12, summaryDays: 20, portalUrl: 'https://portal.example/' });
   const resources: Record<string, string> = {
     [ENV.tableName]: stores.table,
     [ENV.submissionsBucket]: stores.uploads,
@@ -79,6 +79,7 @@ beforeAll(async () => {
     evaluate: built.stack.jobs.evaluate,
     monitor: built.stack.jobs.monitor,
     summary: built.stack.jobs.summary,
+    api: built.stack.portal.api,
   };
   for (const [role, fn] of Object.entries(fns) as [FunctionRole, PipelineFunction][]) {
     envOf[role] = Object.fromEntries(
@@ -111,6 +112,21 @@ describe('the Lambda composition, from the environment the stack sets', () => {
     expect(resources('evaluate')).toEqual([ENV.tableName, ENV.reportsBucket, ENV.alertTopicArn]);
     expect(resources('monitor')).toEqual([ENV.tableName, ENV.reportsBucket, ENV.alertTopicArn]);
     expect(resources('summary')).toEqual([ENV.tableName, ENV.reportsBucket]);
+    // the API signs uploads to the submissions bucket and downloads from both; it publishes nothing
+    expect(resources('api')).toEqual([ENV.tableName, ENV.submissionsBucket, ENV.reportsBucket]);
+  });
+
+  it('api: composes the pipeline with the signers, uploads unreadable, no publisher', async () => {
+    vi.resetModules();
+    const { lambdaApiDeps } = await import('../../functions/runtime/lambda-api');
+    const deps = lambdaApiDeps(envOf.api);
+    expect([deps.uploadSigner.constructor.name, deps.downloadSigner.constructor.name]).toEqual(['S3UploadSigner', 'S3DownloadSigner']);
+    expect(deps.publisher).toBeUndefined();
+    await expect(deps.uploads.get('submissions/x')).rejects.toThrow(/no access to the submissions bucket/);
+    expect(await deps.submissions.allVersions('2030-Q4')).toEqual([]); // it reaches dynalite
+    const grant = await deps.uploadSigner.grant({ key: 'submissions/construction/2026-Q1/a.xlsx', maxBytes: 10, metadata: {}, expiresInSeconds: 60 });
+    expect(grant.url).toBe(`${embedded.endpoints.s3}/${stores.uploads}`); // the endpoint override, path style
+    expect(lambdaApiDeps(envOf.api)).toBe(deps);
   });
 
   for (const role of ['ingest', 'evaluate', 'monitor', 'summary'] as const) {
