@@ -224,13 +224,23 @@ export function inspectCfb(bytes: Uint8Array): Issue {
   const names = cfbStreamNames(bytes);
   if (!names) {
     // Broken directory: fall back to looking for the stream name's UTF-16 bytes.
-    const needle = Buffer.from('EncryptedPackage', 'utf16le');
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(needle) >= 0
-      ? issues.encrypted()
-      : issues.legacyXls();
+    return indexOfBytes(bytes, ENCRYPTED_PACKAGE_UTF16LE) >= 0 ? issues.encrypted() : issues.legacyXls();
   }
   if (names.includes('EncryptedPackage') || names.includes('EncryptionInfo')) return issues.encrypted();
   if (names.includes('Workbook') || names.includes('Book')) return issues.legacyXls();
   if (names.includes('WordDocument')) return issues.notWorkbook({ zh: '这是 Word 文档（.doc）', en: 'This is a Word document (.doc)' });
   return issues.notWorkbook({ zh: '这是旧版 Office 文件（非 Excel 工作簿）', en: 'This is a legacy Office file that is not an Excel workbook' });
+}
+
+/** "EncryptedPackage" as UTF-16LE bytes: the stream name of an encrypted workbook's Compound File. */
+const ENCRYPTED_PACKAGE_UTF16LE = Uint8Array.from([...'EncryptedPackage'].flatMap((c) => [c.charCodeAt(0), 0]));
+
+/** Where a byte sequence first occurs in bytes (-1: nowhere); plain Uint8Array, so the browser bundle needs no Buffer. */
+function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
+  const first = needle[0]!;
+  outer: for (let i = hay.indexOf(first); i >= 0 && i + needle.length <= hay.length; i = hay.indexOf(first, i + 1)) {
+    for (let k = 1; k < needle.length; k++) if (hay[i + k] !== needle[k]) continue outer;
+    return i;
+  }
+  return -1;
 }
