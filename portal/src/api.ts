@@ -98,9 +98,9 @@ export const api = {
   upload: (uploadId: string, period: string) => json<UploadStateAnswer>('GET', `/api/uploads/${seg(uploadId)}`, { period }),
   alerts: (filter: { period: string; department?: string; type?: string; severity?: string }) => json<AlertsAnswer>('GET', '/api/alerts', filter),
   summary: (period: string) => json<SummaryAnswer>('GET', `/api/summaries/${seg(period)}`),
-  /** The blank template workbook, and the name the server gives it. */
-  async template(department?: string): Promise<{ blob: Blob; fileName: string }> {
-    const res = await send('GET', '/api/template', { department }, undefined, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, */*');
+  /** The blank template workbook, its cover prefilled for the quarter, and the name the server gives it. */
+  async template(department?: string, period?: string): Promise<{ blob: Blob; fileName: string }> {
+    const res = await send('GET', '/api/template', { department, period }, undefined, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, */*');
     return { blob: await res.blob(), fileName: attachmentName(res.headers.get('Content-Disposition')) ?? `template${department ? `-${department}` : ''}.xlsx` };
   },
 };

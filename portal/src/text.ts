@@ -82,6 +82,7 @@ export const T = {
   noVersions: { zh: '本季度还没有上传过文件', en: 'Nothing uploaded for this quarter yet' },
   noQuarters: { zh: '暂无需要报送的季度', en: 'No quarter to report yet' },
   template: { zh: '下载空白模板', en: 'Download the blank template' },
+  templateQuarter: { zh: '模板的报送季度', en: 'Quarter of the template' },
   templateHint: {
     zh: '模板包含本部门要报送的工作表、下拉选项和填报说明；请在模板中填写后上传。',
     en: 'The template holds the sheets your department sends, the dropdowns and the instructions: fill it in and upload it.',

@@ -19,6 +19,7 @@ import { PORTAL_CSP, serveStatic, type StaticServer } from '../../portal/tools/s
 
 declare const document: any;
 declare const window: any;
+declare function requestAnimationFrame(callback: () => void): number;
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -348,7 +349,7 @@ describe.skipIf(SKIP)('the portal in headless Chromium (stand-in API)', () => {
     expect(annotated.url()).toBe(`${local.url}/dl/V1-annotated.xlsx`);
     const [template] = await Promise.all([page.waitForEvent('download'), page.click('#template-download')]);
     expect(template.suggestedFilename()).toBe('区市场监管局-模板.xlsx');
-    expect(seen.api.map((c) => c.url)).toEqual(expect.arrayContaining(['/api/quarters', '/api/versions?period=2026-Q1', '/api/versions/V1', '/api/versions/V1/download?file=annotated', '/api/template']));
+    expect(seen.api.map((c) => c.url)).toEqual(expect.arrayContaining(['/api/quarters', '/api/versions?period=2026-Q1', '/api/versions/V1', '/api/versions/V1/download?file=annotated', '/api/template?period=2026-Q1']));
     tokenOnlyInHeader();
     await page.screenshot({ path: join(SHOTS, 'portal-department.png'), fullPage: true });
     expect(problems).toEqual([]);
@@ -438,6 +439,33 @@ describe.skipIf(SKIP)('the portal in headless Chromium (stand-in API)', () => {
     expect(await page.evaluate(() => window.pwned)).toBeUndefined();
     tokenOnlyInHeader();
     expect(problems).toEqual([]);
+  });
+
+  it('on 上传记录 a slow answer for a quarter left behind never replaces the chosen one', async () => {
+    await signIn('office@example.gov.cn');
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    // the default quarter's answer (2026-Q1, which has a version) is held back until 2026-Q2 (none) is shown
+    await page.route(
+      (url) => url.pathname === '/api/versions' && url.searchParams.get('period') === '2026-Q1',
+      async (route) => {
+        await held;
+        await route.fallback();
+      },
+    );
+    await page.click('#nav-uploads');
+    await page.selectOption('#uploads-period', '2026-Q2');
+    await page.waitForSelector('#uploads-none');
+    const late = page.waitForEvent('requestfinished', (r) => r.url().includes('/api/versions?period=2026-Q1'));
+    release();
+    await late;
+    // let the page handle the late answer (its fetch, its JSON, a render) before looking
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))));
+    expect(await page.inputValue('#uploads-period')).toBe('2026-Q2');
+    expect(await page.locator('#uploads-table').count()).toBe(0);
+    expect(await page.locator('#uploads-none').count()).toBe(1);
   });
 
   it('goes back to sign-in on a 401, saying why', async () => {

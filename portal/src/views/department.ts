@@ -13,7 +13,7 @@ import { bi, h, headRow, replace, scrollTable, stackable } from '../dom';
 import { navigateTo, saveBlob } from '../download';
 import { quarterLabel, STATE_LABEL, STATE_SYMBOL, T, when } from '../text';
 import type { QuarterRow, Version } from '../types';
-import { departmentLabel, errorBox, loadingBox, mapLimit, pageTitle, textOf, type ViewContext } from './common';
+import { departmentLabel, errorBox, loadingBox, mapLimit, pageTitle, periodSelect, textOf, type ViewContext } from './common';
 import { reportView } from './report';
 
 export async function departmentView(ctx: ViewContext, code?: string): Promise<void> {
@@ -26,10 +26,12 @@ export async function departmentView(ctx: ViewContext, code?: string): Promise<v
   }
   const name = departmentLabel(me, department);
   const templateButton = h('button', { type: 'button', id: 'template-download', class: 'secondary' }, '⤓ ', bi(T.template));
+  // the template's cover names its quarter: one filled in for another quarter is refused (COVER_MISMATCH)
+  const templatePeriod = periodSelect('template-period', me.periods, me.currentPeriod, T.templateQuarter);
   templateButton.addEventListener('click', () => {
     templateButton.disabled = true;
     api
-      .template(own ? undefined : department)
+      .template(own ? undefined : department, templatePeriod.select.value)
       .then(({ blob, fileName }) => {
         saveBlob(blob, fileName);
         ctx.announce(T.templateDone);
@@ -44,7 +46,7 @@ export async function departmentView(ctx: ViewContext, code?: string): Promise<v
   replace(
     ctx.root,
     pageTitle(own ? T.myDepartment : T.department, h('span', { class: 'title-sub', id: 'department-name', 'data-department': department }, ' · ', bi(name))),
-    h('div', { class: 'toolbar' }, templateButton, h('p', { class: 'hint' }, bi(T.templateHint))),
+    h('div', { class: 'toolbar' }, templatePeriod.field, templateButton, h('p', { class: 'hint' }, bi(T.templateHint))),
     body,
     reportSlot,
   );

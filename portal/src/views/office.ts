@@ -74,31 +74,41 @@ function stateMark(state: PortalState): HTMLElement {
 }
 
 /** The period picker of a one-quarter view, kept in the route's query. */
-function quarterPicker(ctx: ViewContext, id: string, load: (period: string) => Promise<void>): HTMLElement {
+/**
+ * A quarter picker that loads the chosen quarter; `latest()` tells a load whether
+ * its quarter is still the chosen one, so a slow answer for an earlier choice
+ * never replaces the answer for the current one.
+ */
+function quarterPicker(ctx: ViewContext, id: string, load: (period: string, latest: () => boolean) => Promise<void>): HTMLElement {
   const { me, params } = ctx;
   const wanted = params.get('period');
   const picker = periodSelect(id, me.periods, wanted && me.periods.includes(wanted) ? wanted : me.currentPeriod);
   const form = h('form', { class: 'filters', id: `${id}-form` }, picker.field, h('button', { type: 'submit', class: 'primary', id: `${id}-show` }, bi(T.show)));
+  let seq = 0;
+  const run = (period: string) => {
+    const mine = ++seq;
+    void load(period, () => mine === seq && ctx.alive());
+  };
   const go = () => {
     ctx.setParams({ period: picker.select.value });
-    void load(picker.select.value);
+    run(picker.select.value);
   };
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     go();
   });
   picker.select.addEventListener('change', go);
-  queueMicrotask(() => void load(picker.select.value));
+  queueMicrotask(() => run(picker.select.value));
   return form;
 }
 
 export function summariesView(ctx: ViewContext): void {
   const out = h('div', { id: 'summaries-body', 'aria-live': 'polite' });
-  const load = async (period: string) => {
+  const load = async (period: string, latest: () => boolean) => {
     replace(out, loadingBox());
     try {
       const { files } = await api.summary(period);
-      if (!ctx.alive()) return;
+      if (!latest()) return;
       replace(
         out,
         h('h2', null, bi(T.summaryFiles), ` · ${quarterLabel(period).zh} / ${quarterLabel(period).en}`),
@@ -118,9 +128,9 @@ export function summariesView(ctx: ViewContext): void {
         h('p', { class: 'hint' }, bi(T.linksExpire)),
       );
     } catch (err) {
-      if (!ctx.alive()) return;
+      if (!latest()) return;
       if (err instanceof ApiError && err.status === 404) replace(out, h('p', { class: 'empty', id: 'summaries-none' }, bi(T.noSummary)));
-      else replace(out, errorBox(err, () => void load(period)));
+      else replace(out, errorBox(err, () => void load(period, latest)));
     }
   };
   replace(ctx.root, pageTitle(T.summaries), quarterPicker(ctx, 'summaries-period', load), out);
@@ -129,17 +139,17 @@ export function summariesView(ctx: ViewContext): void {
 export function uploadsLogView(ctx: ViewContext): void {
   const out = h('div', { id: 'uploads-body' });
   const reportSlot = h('div', { id: 'report-slot' });
-  const load = async (period: string) => {
+  const load = async (period: string, latest: () => boolean) => {
     replace(out, loadingBox());
     try {
       const { versions } = await api.versions(period);
-      if (!ctx.alive()) return;
+      if (!latest()) return;
       replace(
         out,
         versions.length ? versionsTable(ctx, period, versions, reportSlot, { showDepartment: true, tableId: 'uploads-table' }) : h('p', { class: 'empty', id: 'uploads-none' }, bi(T.noUploads)),
       );
     } catch (err) {
-      if (ctx.alive()) replace(out, errorBox(err, () => void load(period)));
+      if (latest()) replace(out, errorBox(err, () => void load(period, latest)));
     }
   };
   replace(ctx.root, pageTitle(T.uploadLog), quarterPicker(ctx, 'uploads-period', load), out, reportSlot);

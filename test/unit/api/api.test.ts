@@ -203,6 +203,10 @@ describe('the API: what a department’s quarter looks like', () => {
     expect(t.body).toBeInstanceOf(Uint8Array);
     expect([...(t.body as Uint8Array).subarray(0, 2)]).toEqual([0x50, 0x4b]);
     expect(t.headers?.['Content-Disposition']).toContain('attachment');
+    expect(t.headers?.['Content-Disposition']).toContain('2026-Q1'); // the quarter due now
+    const q2 = await call(MR, 'GET', '/api/template', { period: '2026-Q2' });
+    expect(q2.headers?.['Content-Disposition']).toContain('qtrack-template-market-regulation-2026-Q2.xlsx');
+    expect((await call(MR, 'GET', '/api/template', { period: '2040-Q1' })).status).toBe(400);
     expect((await call(OFFICE, 'GET', '/api/summaries/2026-Q1')).status).toBe(404);
     await writeSummary(deps, asPeriod('2026-Q1'));
     const s = (await call(OFFICE, 'GET', '/api/summaries/2026-Q1')).body as { files: { name: string; url: string }[] };
