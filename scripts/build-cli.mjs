@@ -24,7 +24,7 @@ const INFO = join(OUT_DIR, 'build-info.json');
 const SOURCES = ['functions', 'schemas', 'package.json', 'scripts/build-cli.mjs'];
 
 /** The newest modification time (ms) among the sources, directories included (they change when a file is added or removed). */
-export function newestSource() {
+export function newestSource(sources = SOURCES) {
   let newest = 0;
   const visit = (path) => {
     let stat;
@@ -36,7 +36,7 @@ export function newestSource() {
     if (stat.mtimeMs > newest) newest = stat.mtimeMs;
     if (stat.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
   };
-  for (const s of SOURCES) visit(join(ROOT, s));
+  for (const s of sources) visit(join(ROOT, s));
   return newest;
 }
 

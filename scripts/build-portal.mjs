@@ -23,6 +23,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newestSource as newestCliSource } from './build-cli.mjs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -33,21 +34,8 @@ export const FIRST_PAGE_LIMIT = 150 * 1024;
 /** What the portal is built from. */
 const SOURCES = ['portal/src', 'functions/core', 'functions/adapters/browser', 'schemas', 'scripts/build-portal.mjs'];
 
-export function newestSource() {
-  let newest = 0;
-  const visit = (path) => {
-    let stat;
-    try {
-      stat = statSync(path);
-    } catch {
-      return;
-    }
-    if (stat.mtimeMs > newest) newest = stat.mtimeMs;
-    if (stat.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
-  };
-  for (const s of SOURCES) visit(join(ROOT, s));
-  return newest;
-}
+/** The newest modification time (ms) among the portal's sources (build-cli's walk, over these). */
+export const newestSource = () => newestCliSource(SOURCES);
 
 const infoPath = (outDir) => join(dirname(outDir), `${relative(dirname(outDir), outDir) || 'portal'}-build.json`);
 

@@ -9,7 +9,7 @@
 //
 // Only one process uses a data directory at a time (the lock in servers.ts), so
 // the files need no locking of their own.
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export interface QueueEntry {
@@ -39,7 +39,7 @@ export interface QueueEntry {
 const SEQUENCER_DIGITS = 16;
 const ENTRY = /^[0-9A-F]{16}\.json$/;
 
-function fsyncDir(dir: string): void {
+export function fsyncDir(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, 'r');
@@ -54,12 +54,17 @@ function fsyncDir(dir: string): void {
 /** How the temp files of writeFileAtomic begin: what a killed process may leave beside the file. */
 export const ATOMIC_TEMP_PREFIX = '.tmp-';
 
-/** Writes a file so that a crash leaves the old content or the new, never a part: temp + fsync + rename + fsync of the folder. */
-export function writeFileAtomic(path: string, text: string): void {
+/**
+ * Writes a file so that a crash leaves the old content or the new, never a part:
+ * temp + fsync + rename + fsync of the folder. mode 0o600: readable by its owner
+ * only from the first byte (the users file, the token secret).
+ */
+export function writeFileAtomic(path: string, text: string, mode?: number): void {
   const dir = dirname(path);
   const tmp = join(dir, `${ATOMIC_TEMP_PREFIX}${process.pid}-${basename(path)}`);
-  const fd = openSync(tmp, 'w');
+  const fd = openSync(tmp, 'w', mode);
   try {
+    if (mode !== undefined) fchmodSync(fd, mode); // the umask may have narrowed or an old temp widened it
     writeSync(fd, text);
     fsyncSync(fd);
   } finally {

@@ -12,6 +12,7 @@ import S3rver from 's3rver';
 import { BUCKETS, createTableInput, TABLE } from '../runtime/contract';
 import { type Clients, localClients } from '../runtime/clients';
 import { DataDirError, type DataDir } from './data-dir';
+import { isAlive } from './process';
 
 export interface LocalServers {
   clients: Clients;
@@ -40,15 +41,6 @@ function acquireLock(dir: DataDir): () => void {
     }
   }
   throw new DataDirError(`无法锁定数据目录 ${dir.root}`, `cannot lock data directory ${dir.root}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

@@ -9,13 +9,14 @@
 // one hour. Verification accepts exactly that and nothing else: alg HS256 (never
 // "none", never another), a signature compared in constant time, iss and exp.
 import { createHmac, randomBytes, randomUUID, scrypt, type ScryptOptions, timingSafeEqual } from 'node:crypto';
-import { chmodSync, closeSync, fchmodSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { chmodSync, closeSync, fchmodSync, fsyncSync, linkSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Claims } from '../core/api/types';
 import { departmentGroup, OFFICE_GROUP } from '../core/api/types';
 import { resolveDepartment } from '../core/catalog';
 import { BilingualError } from '../core/errors';
-import { ATOMIC_TEMP_PREFIX } from './queue';
+import { isAlive } from './process';
+import { ATOMIC_TEMP_PREFIX, fsyncDir, writeFileAtomic } from './queue';
 
 export const USERS_FILE = 'users.json';
 export const SECRET_FILE = 'auth-secret';
@@ -144,34 +145,6 @@ export function checkNewUser(input: NewUser): { email: string; role: Role; depar
   return { email, role: input.role, ...(department ? { department: department.code } : {}) };
 }
 
-/** Writes a file readable by its owner only, atomically: temp (0600) + fsync + rename + fsync of the folder. */
-function writePrivateAtomic(path: string, text: string): void {
-  const dir = dirname(path);
-  const tmp = join(dir, `${ATOMIC_TEMP_PREFIX}${process.pid}-${basename(path)}`);
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    fchmodSync(fd, 0o600);
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  fsyncFolder(dir);
-}
-
-function fsyncFolder(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // some platforms cannot fsync a folder: the rename is still atomic
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
 /** Only the owner may read: a file others could read is narrowed to 0600 (a no-op where modes do not exist). */
 function keepPrivate(path: string): void {
   try {
@@ -186,15 +159,6 @@ function ageMs(path: string): number {
     return Date.now() - statSync(path).mtimeMs;
   } catch {
     return 0;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -262,7 +226,7 @@ export class LocalUsers {
       };
       if (at >= 0) users[at] = user;
       else users.push(user);
-      writePrivateAtomic(this.path, JSON.stringify({ format: USERS_FORMAT, users }, null, 2) + '\n');
+      writeFileAtomic(this.path, JSON.stringify({ format: USERS_FORMAT, users }, null, 2) + '\n', 0o600);
       const { password: _, ...summary } = user;
       return summary;
     });
@@ -388,7 +352,7 @@ export function loadSecret(root: string): Buffer {
     }
     try {
       linkSync(tmp, path);
-      fsyncFolder(root);
+      fsyncDir(root);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     } finally {

@@ -1,7 +1,7 @@
 // The API of docs/api.md: every call carries the token as `Authorization:
 // Bearer` (and nowhere else); a 401 clears the session and sends the user back
 // to sign-in; an error answer becomes an ApiError with the API's bilingual message.
-import type { Lang } from '../../functions/core/model';
+import type { Lang, ValidationReport } from '../../functions/core/model';
 import { apiPath } from './api-base';
 import { clearSession, session } from './auth';
 import { T } from './text';
@@ -92,7 +92,12 @@ export const api = {
   quarters: (department?: string) => json<QuartersAnswer>('GET', '/api/quarters', { department }),
   status: (period: string) => json<StatusAnswer>('GET', '/api/status', { period }),
   versions: (period: string, department?: string) => json<VersionsAnswer>('GET', '/api/versions', { period, department }),
-  version: (submissionId: string) => json<VersionAnswer>('GET', `/api/versions/${seg(submissionId)}`),
+  /** A version with its stored report; a report that could not be read is an error here, once for every view. */
+  async version(submissionId: string): Promise<VersionAnswer & { report: ValidationReport }> {
+    const answer = await json<VersionAnswer>('GET', `/api/versions/${seg(submissionId)}`);
+    if (!answer.report) throw new ApiError(200, 'NO_REPORT', T.reportUnreadable);
+    return { ...answer, report: answer.report };
+  },
   download: (submissionId: string, file: 'annotated' | 'original') => json<DownloadAnswer>('GET', `/api/versions/${seg(submissionId)}/download`, { file }),
   grant: (period: string, fileName: string, size: number) => json<UploadGrantAnswer>('POST', '/api/uploads', undefined, { period, fileName, size }),
   upload: (uploadId: string, period: string) => json<UploadStateAnswer>('GET', `/api/uploads/${seg(uploadId)}`, { period }),

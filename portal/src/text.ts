@@ -47,6 +47,10 @@ export const T = {
 
   // errors
   network: { zh: '无法连接服务器，请检查网络后重试', en: 'Cannot reach the server: check the network and try again' },
+  reportUnreadable: {
+    zh: '该版本的校验报告暂时无法读取，请稍后重试；如仍不行请告知质量办',
+    en: 'This version’s report cannot be read just now: try again later, and tell the office if it keeps failing',
+  },
   serverError: { zh: '服务器出错，请稍后重试；如仍不行请告知质量办', en: 'The server failed: try again later, and tell the office if it keeps failing' },
   configMissing: {
     zh: '无法读取门户配置（/config.json），请告知质量办',

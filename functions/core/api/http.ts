@@ -1,6 +1,7 @@
 // Answers of the API: JSON bodies, and the error shape of docs/api.md with a
 // bilingual message that says what to do.
 import type { Lang } from '../model';
+import type { ApiErrorBody } from './answers';
 import type { ApiResponse } from './types';
 
 export type ErrorCode =
@@ -13,12 +14,14 @@ export type ErrorCode =
   | 'UNSUPPORTED_TYPE'
   | 'INTERNAL';
 
-export function ok(body: unknown): ApiResponse {
+/** A 200 with its body; the type argument names the answer's shape (answers.ts). */
+export function ok<T>(body: T): ApiResponse {
   return { status: 200, body };
 }
 
 export function fail(status: number, code: ErrorCode, message: Lang): ApiResponse {
-  return { status, body: { error: { code, message } } };
+  const body: ApiErrorBody = { error: { code, message } };
+  return { status, body };
 }
 
 /** A refusal raised deep in a handler, answered as it says. */

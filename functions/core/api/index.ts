@@ -6,7 +6,8 @@ import type { Alert, Department } from '../model';
 import { summaryKey } from '../object-keys';
 import { SUMMARY_FORMATS } from '../summary';
 import { buildTemplate } from '../workbook/write/template';
-import { localDate } from '../periods';
+import { dueDate, localDate } from '../periods';
+import type { AlertsAnswer, DownloadAnswer, MeAnswer, QuartersAnswer, StatusAnswer, SummaryAnswer, UploadStateAnswer, VersionAnswer, VersionsAnswer } from './answers';
 import { type Caller, callerOf, mayRead } from './caller';
 import { ApiFailure, badRequest, fail, forbidden, notFound, ok, refuse, unauthenticated } from './http';
 import { periodParam, portalPeriods, quarterStates } from './quarters';
@@ -80,7 +81,7 @@ const officeOnly = (caller: Caller, what: { zh: string; en: string }) => {
 
 async function me(deps: ApiDeps, caller: Caller): Promise<ApiResponse> {
   const { periods, currentPeriod } = portalPeriods(deps);
-  return ok({
+  return ok<MeAnswer>({
     email: caller.email,
     role: caller.role,
     ...(caller.role === 'clerk' ? { department: departmentJson(caller.department) } : {}),
@@ -96,7 +97,7 @@ async function quarters(deps: ApiDeps, caller: Caller, r: ApiRequest): Promise<A
   const { periods } = portalPeriods(deps);
   const rows = [];
   for (const period of periods) rows.push(...(await quarterStates(deps, period, department)));
-  return ok({ department, quarters: rows.map(({ department: _, ...q }) => q) });
+  return ok<QuartersAnswer>({ department, quarters: rows.map(({ department: _, ...q }) => q) });
 }
 
 async function status(deps: ApiDeps, caller: Caller, r: ApiRequest): Promise<ApiResponse> {
@@ -104,17 +105,17 @@ async function status(deps: ApiDeps, caller: Caller, r: ApiRequest): Promise<Api
   const period = periodParam(deps, r.query.period);
   const rows = await quarterStates(deps, period);
   const names = new Map(DEPARTMENTS.map((d) => [d.code, d]));
-  return ok({
+  return ok<StatusAnswer>({
     period,
-    dueDate: rows[0]?.dueDate,
-    departments: rows.map(({ period: _, dueDate: __, ...s }) => ({ ...s, name: names.get(s.department)?.name, nameEn: names.get(s.department)?.nameEn })),
+    dueDate: dueDate(period, deps.offsets),
+    departments: rows.map(({ period: _, dueDate: __, ...s }) => ({ ...s, name: names.get(s.department)?.name ?? s.department, nameEn: names.get(s.department)?.nameEn ?? s.department })),
   });
 }
 
 async function versions(deps: ApiDeps, caller: Caller, r: ApiRequest): Promise<ApiResponse> {
   const period = periodParam(deps, r.query.period);
   const department = departmentParam(caller, r.query.department, true);
-  return ok({ period, versions: await listVersions(deps, period, department) });
+  return ok<VersionsAnswer>({ period, versions: await listVersions(deps, period, department) });
 }
 
 /** A version the caller may read, or the 404/403 that says why not. */
@@ -127,7 +128,7 @@ async function readableVersion(deps: ApiDeps, caller: Caller, submissionId: stri
 
 async function version(deps: ApiDeps, caller: Caller, _r: ApiRequest, [id]: string[]): Promise<ApiResponse> {
   const v = await readableVersion(deps, caller, id!);
-  return ok({ version: await viewOf(deps, v), report: (await storedReport(deps, v)) ?? null });
+  return ok<VersionAnswer>({ version: await viewOf(deps, v), report: (await storedReport(deps, v)) ?? null });
 }
 
 async function download(deps: ApiDeps, caller: Caller, r: ApiRequest, [id]: string[]): Promise<ApiResponse> {
@@ -137,7 +138,7 @@ async function download(deps: ApiDeps, caller: Caller, r: ApiRequest, [id]: stri
   const where = fileOf(v, file as DownloadFile);
   if (!where) return notFound({ zh: '该版本的批注副本（没有问题的版本不生成批注副本）', en: 'an annotated copy of this version (a version without issues has none)' });
   const url = await deps.downloadSigner.link({ ...where, expiresInSeconds: DOWNLOAD_SECONDS });
-  return ok({ url, fileName: where.fileName, expiresAt: new Date(deps.clock.now().getTime() + DOWNLOAD_SECONDS * 1000).toISOString() });
+  return ok<DownloadAnswer>({ url, fileName: where.fileName, expiresAt: new Date(deps.clock.now().getTime() + DOWNLOAD_SECONDS * 1000).toISOString() });
 }
 
 async function template(deps: ApiDeps, caller: Caller, r: ApiRequest): Promise<ApiResponse> {
@@ -160,7 +161,7 @@ async function upload(deps: ApiDeps, caller: Caller, r: ApiRequest, [uploadId]: 
   const department = departmentParam(caller, r.query.department, true);
   const found = (await listVersions(deps, period, department)).find((v) => v.uploadId === uploadId);
   if (found && !mayRead(caller, found.department)) return forbidden({ zh: '查看其他部门的上传', en: 'see another department’s uploads' });
-  return ok(found ? { state: 'done', version: found } : { state: 'waiting' });
+  return ok<UploadStateAnswer>(found ? { state: 'done', version: found } : { state: 'waiting' });
 }
 
 async function alerts(deps: ApiDeps, caller: Caller, r: ApiRequest): Promise<ApiResponse> {
@@ -168,7 +169,7 @@ async function alerts(deps: ApiDeps, caller: Caller, r: ApiRequest): Promise<Api
   const department = departmentParam(caller, r.query.department, true);
   const { type, severity } = r.query;
   const keep = (a: Alert) => (!department || a.department === department) && (!type || a.type === type) && (!severity || a.severity === severity);
-  return ok({ alerts: (await deps.alerts.list(period)).filter(keep) });
+  return ok<AlertsAnswer>({ alerts: (await deps.alerts.list(period)).filter(keep) });
 }
 
 async function summaries(deps: ApiDeps, caller: Caller, _r: ApiRequest, [text]: string[]): Promise<ApiResponse> {
@@ -183,5 +184,5 @@ async function summaries(deps: ApiDeps, caller: Caller, _r: ApiRequest, [text]: 
     const url = await deps.downloadSigner.link({ bucket: 'reports', key: summaryKey(period, f.name), fileName: `${period}-${f.name}`, expiresInSeconds: DOWNLOAD_SECONDS, inline: f.name.endsWith('.html') });
     files.push({ name: f.name, url, expiresAt });
   }
-  return ok({ period, files });
+  return ok<SummaryAnswer>({ period, files });
 }

@@ -8,7 +8,8 @@ import { DEFAULT_LIMITS, type FileLimits, issues } from '../workbook/guard';
 import { csvKindFromFileName } from '../workbook/read-csv';
 import { submissionKey } from '../object-keys';
 import type { Period } from '../periods';
-import { type ErrorCode, fail, refuse } from './http';
+import type { UploadGrantAnswer } from './answers';
+import { type ErrorCode, fail, ok, refuse } from './http';
 import type { Caller } from './caller';
 import { type ApiDeps, type ApiResponse, UPLOAD_METADATA } from './types';
 
@@ -82,7 +83,7 @@ export async function grantUpload(deps: ApiDeps, caller: Caller, request: GrantR
     expiresInSeconds: GRANT_SECONDS,
   });
   deps.logger.info('upload granted', { department, period: request.period, uploadId, uploader: caller.email, size: request.size });
-  return { status: 200, body: { uploadId, key, ...grant, maxBytes } };
+  return ok<UploadGrantAnswer>({ uploadId, key, ...grant, maxBytes });
 }
 
 /** The body of POST /api/uploads, checked field by field. */
