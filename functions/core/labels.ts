@@ -7,6 +7,7 @@
 import type { AlertType, CertificationType, IndicatorStatus, IssueCode, Lang } from './model';
 import { CERTIFICATION_TYPE_OPTIONS } from './sheet-specs';
 import type { SubmissionState } from './submission-status';
+import type { PortalState } from './api/quarters';
 
 export const STATUS_LABEL: Record<IndicatorStatus, Lang> = {
   met: { zh: '达标', en: 'met' },
@@ -38,6 +39,16 @@ export const SUBMISSION_LABEL: Record<SubmissionState, Lang> = {
 };
 
 export const SUBMISSION_ORDER: SubmissionState[] = ['on_time', 'late', 'missing', 'pending'];
+
+/** A department's quarter as the portal names it: the summary's states in a clerk's words, and 被退回, 不完整. */
+export const PORTAL_STATE_LABEL: Record<PortalState, Lang> = {
+  pending: { zh: '待报送', en: 'pending' },
+  on_time: { zh: '按时报送', en: 'on time' },
+  late: { zh: '逾期报送', en: 'late' },
+  missing: { zh: '逾期未报', en: 'missing' },
+  rejected: { zh: '被退回', en: 'rejected' },
+  incomplete: { zh: '不完整', en: 'incomplete' },
+};
 
 export const ALERT_TYPE_LABEL: Record<AlertType, Lang> = {
   TARGET_BREACHED: { zh: '目标未达成', en: 'target breached' },

@@ -4,6 +4,7 @@
 import type { Lang } from '../../functions/core/model';
 import { localDateTime, parsePeriod } from '../../functions/core/periods';
 import type { PortalState } from './types';
+import { PORTAL_STATE_LABEL } from '../../functions/core/labels';
 
 export const T = {
   appName: { zh: '长宁区质量数据报送', en: 'Changning quality data' },
@@ -188,14 +189,8 @@ export const T = {
   openDepartment: { zh: '查看该部门', en: 'Open the department' },
 } satisfies Record<string, Lang>;
 
-export const STATE_LABEL: Record<PortalState, Lang> = {
-  pending: { zh: '待报送', en: 'pending' },
-  on_time: { zh: '按时报送', en: 'on time' },
-  late: { zh: '逾期报送', en: 'late' },
-  missing: { zh: '逾期未报', en: 'missing' },
-  rejected: { zh: '被退回', en: 'rejected' },
-  incomplete: { zh: '不完整', en: 'incomplete' },
-};
+/** The portal's words for a department's quarter (the core's, beside the summary's). */
+export const STATE_LABEL = PORTAL_STATE_LABEL;
 
 /** Marks that tell the states apart without colour. */
 export const STATE_SYMBOL: Record<PortalState, string> = {
