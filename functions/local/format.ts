@@ -66,6 +66,7 @@ export interface VersionLine {
   warnings: number;
   replaces: RecordKind[];
   currentFor: RecordKind[];
+  uploadedBy?: string;
 }
 
 /** The version history of a quarter, oldest first, saying which kinds each is current for. */
@@ -76,7 +77,7 @@ export function formatVersions(period: string, versions: VersionLine[]): string 
     const state = v.status === 'accepted' ? '已接受 accepted' : '已退回 rejected';
     const current = v.currentFor.length ? `当前 current: ${v.currentFor.map(kindName).join('、')}` : v.status === 'accepted' ? '已被替换 / superseded' : '';
     lines.push(`  ${localDateTime(v.receivedAt)}  ${departmentName(v.department)}  ${v.fileName}  ${state}（错误 ${v.errors} / 警告 ${v.warnings}）`);
-    lines.push(`      ${v.submissionId}  替换 replaces: ${v.replaces.map(kindName).join('、')}${current ? `  ${current}` : ''}`);
+    lines.push(`      ${v.submissionId}  替换 replaces: ${v.replaces.map(kindName).join('、')}${current ? `  ${current}` : ''}${v.uploadedBy ? `  上传人 uploaded by: ${v.uploadedBy}` : ''}`);
   }
   return lines.join('\n');
 }

@@ -47,6 +47,7 @@ async function versions({ io }: Cli, opts: Options): Promise<number> {
         warnings: v.warnings,
         replaces: [...replacedKinds(v)],
         currentFor: currentFor.get(v.submissionId) ?? [],
+        ...(v.uploadedBy ? { uploadedBy: v.uploadedBy } : {}),
       }));
       if (opts.json) printJson(io, { period, versions });
       else io.out(formatVersions(period, versions));

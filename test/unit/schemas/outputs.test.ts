@@ -332,6 +332,9 @@ describe('the --json output of the command line', () => {
 
     const versions = out.versions.json as { versions: object[] };
     expect(isValid('versions-output', { ...versions, versions: [{ ...versions.versions[0], objectKey: 'x' }] })).toBe(false);
+    // a portal upload names its uploader (an e-mail, never empty)
+    expect(isValid('versions-output', { ...versions, versions: [{ ...versions.versions[0], uploadedBy: 'clerk@example.gov.cn' }] })).toBe(true);
+    expect(isValid('versions-output', { ...versions, versions: [{ ...versions.versions[0], uploadedBy: '' }] })).toBe(false);
 
     expect(isValid('inspect-line', { file: 'a.xlsx', status: 'ok', sheets: 1 })).toBe(false);
     expect(isValid('inspect-line', { file: 'a.xlsx', sheet: 'S', cell: 'A1', type: 'number', value: 1, serial: 1 })).toBe(false);
