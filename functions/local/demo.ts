@@ -16,6 +16,9 @@ import { formatReport } from './format';
 import { openLocalPipeline } from './runtime';
 import { LocalUsers } from './users';
 
+/** The day `qtrack serve --now` shows the demo's data as of: the day after its last step (2027-01-16). */
+export const DEMO_PORTAL_DAY = '2027-01-17';
+
 interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
@@ -254,8 +257,10 @@ export async function runDemo(options: { dataDir: string; io: Io; logger: Logger
     say(`  ${'账号 e-mail'.padEnd(width - 2)}${'密码 password'.padEnd(pwWidth - 2)}部门 department`);
     for (const a of accounts) say(`  ${a.email.padEnd(width)}${a.password.padEnd(pwWidth)}${a.department}`);
     say(`\n打开门户 / open the portal:`);
-    say(`  npx qtrack serve --data-dir ${rel(resolve(options.dataDir))}`);
+    // the portal sees the replayed year as on the day after it ended (its clock then runs on)
+    say(`  npx qtrack serve --data-dir ${rel(resolve(options.dataDir))} --now ${DEMO_PORTAL_DAY}`);
     say(`  然后在浏览器中打开 / then open http://127.0.0.1:8080 in a browser`);
+    say(`  （--now ${DEMO_PORTAL_DAY}：门户按演示这一年结束后的那天显示；不加则按今天 / the portal as on the day after the demo's year; without it, as today）`);
     return 0;
   } finally {
     await pipeline.stop();

@@ -20,6 +20,8 @@ export interface LocalOptions {
   create?: boolean;
   /** --now: a fixed instant; every later call of the clock moves on by 1 ms so receipts stay ordered */
   now?: Date;
+  /** the business clock, when neither the system's nor a replay's (`qtrack serve --now`: real time, shifted) */
+  clock?: Clock;
   logger: Logger;
   /** locally alerts are printed instead of published to SNS */
   onAlert?: (alert: Alert) => void;
@@ -50,7 +52,7 @@ export async function openLocalPipeline(options: LocalOptions): Promise<LocalPip
   const servers: LocalServers = await startLocalServers(dir);
   const { clients } = servers;
   const replay = options.now && replayClock(options.now);
-  const clock: Clock = replay || { now: () => new Date() };
+  const clock: Clock = replay || options.clock || { now: () => new Date() };
   const publisher: AlertPublisher | undefined = options.onAlert && { publish: async (a) => options.onAlert!(a) };
   const deps: PipelineDeps = composePipeline({
     ...awsStores(clients, { table: TABLE.logicalName, submissionsBucket: BUCKETS.submissions, reportsBucket: BUCKETS.reports }),

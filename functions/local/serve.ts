@@ -42,6 +42,8 @@ const SIGNING_KEY_ID = 'QTRACKLOCALSERVE';
 export const MAX_UPLOAD_BODY = 50 * 1024 * 1024 + 1024 * 1024;
 /** The largest JSON body of an API request. */
 export const MAX_JSON_BODY = 1024 * 1024;
+/** Uploads received at once (each is held in memory, up to 51 MB, until its policy is checked). */
+export const MAX_UPLOADS_IN_FLIGHT = 3;
 /** A body over the limit but under this is read to its end before it is refused (the answer then reaches the client). */
 const DRAIN_LIMIT = 8 * 1024 * 1024;
 
@@ -100,6 +102,12 @@ export interface ServeOptions {
   portalDir?: string;
   /** how long a failed sign-in waits before it is answered (ms; default 750) */
   signInDelayMs?: number;
+  /**
+   * --now: the portal's business clock starts at this instant and runs on in
+   * real time (a replayed data dir, such as the demo's, seen as on that day);
+   * sign-ins, upload grants and download links still expire by the real clock.
+   */
+  now?: Date;
 }
 
 export interface Serving {
@@ -322,7 +330,15 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
   const signingSecret = randomBytes(32).toString('base64url');
   const credentials = (id: string) => (id === SIGNING_KEY_ID ? { secretAccessKey: signingSecret } : undefined);
 
-  const pipeline: LocalPipeline = await openLocalPipeline({ dataDir: root, create: false, logger, onAlert: options.onAlert, onNotice: options.onNotice });
+  const shift = options.now ? options.now.getTime() - Date.now() : 0;
+  const pipeline: LocalPipeline = await openLocalPipeline({
+    dataDir: root,
+    create: false,
+    logger,
+    onAlert: options.onAlert,
+    onNotice: options.onNotice,
+    ...(options.now ? { clock: { now: () => new Date(Date.now() + shift) } } : {}),
+  });
   const inFlight = new Set<Promise<void>>();
   let deps: ApiDeps | undefined;
   let port = 0;
@@ -341,12 +357,21 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
   server.requestTimeout = 15 * 60 * 1000; // a 50 MB upload on a slow line
   server.headersTimeout = 60 * 1000;
 
+  let uploadsInFlight = 0;
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     const host = (req.headers.host ?? '').toLowerCase();
     // a browser's page on another site that a DNS name sends here (DNS rebinding) names its own host: refused
     if (host !== `${HOST}:${port}` && host !== `localhost:${port}`) {
       sendPage(res, 421, { zh: '主机名不符', en: 'wrong host name' }, [{ zh: `请打开 http://${HOST}:${port}/`, en: `open http://${HOST}:${port}/` }]);
+      return;
+    }
+    // a page of another site may send a form or a plain-text POST here without asking
+    // (no CORS preflight): anything but a read must come from the portal's own pages
+    const origin = req.headers.origin;
+    if (method !== 'GET' && method !== 'HEAD' && origin !== undefined && origin !== `http://${HOST}:${port}` && origin !== `http://localhost:${port}`) {
+      apiError(res, 403, 'FORBIDDEN', { zh: '请求来自其他网站，已拒绝；请在门户页面中操作', en: 'the request came from another site and is refused: use the portal’s own pages' });
       return;
     }
     const target = req.url ?? '/';
@@ -480,6 +505,11 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
       apiError(res, 405, 'BAD_REQUEST', { zh: '登录请用 POST', en: 'sign in with POST' }, { Allow: 'POST' });
       return;
     }
+    // JSON only: a cross-site form or text/plain POST (which needs no preflight) cannot sign in or lock anyone out
+    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+      apiError(res, 415, 'BAD_REQUEST', { zh: '登录请求须为 JSON（application/json）', en: 'a sign-in must be JSON (application/json)' });
+      return;
+    }
     const read = await jsonBody(req, res);
     if (!read) return;
     const b = (typeof read.body === 'object' && read.body !== null ? read.body : {}) as { email?: unknown; password?: unknown };
@@ -534,6 +564,21 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
       });
       return;
     }
+    // each upload is held whole while its form is read: a few at a time, so a flood cannot exhaust memory
+    if (uploadsInFlight >= MAX_UPLOADS_IN_FLIGHT) {
+      res.setHeader('Connection', 'close');
+      s3Error(res, 503, 'SlowDown', { zh: '同时上传的文件过多，请稍后重试', en: 'too many uploads at once: try again in a moment' }, { 'Retry-After': '5' });
+      return;
+    }
+    uploadsInFlight++;
+    try {
+      await receiveUpload(req, res);
+    } finally {
+      uploadsInFlight--;
+    }
+  }
+
+  async function receiveUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const contentType = req.headers['content-type'] ?? '';
     if (!/^multipart\/form-data\s*;/i.test(contentType)) {
       res.setHeader('Connection', 'close');

@@ -1,8 +1,9 @@
 // The embedded DynamoDB (dynalite) and S3 (s3rver) servers, started in-process on
-// free loopback ports with their state under the data directory. Tables and
+// Unix sockets in a private folder, with their state under the data directory. Tables and
 // buckets are created from the same definitions the CDK stack uses.
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -75,35 +76,75 @@ async function checkLevelDb(path: string): Promise<void> {
   }
 }
 
-function listen(server: { listen: (port: number, host: string, cb: (err?: Error) => void) => unknown; address: () => AddressInfo | string | null }) {
-  return new Promise<number>((resolve, reject) => {
-    server.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve((server.address() as AddressInfo).port)));
+/** The socket folders' names begin so, then the owning process id. */
+const SOCKET_FOLDER = 'qtrack-sockets-';
+
+/** Removes the socket folders of qtrack processes that are gone (a kill -9 leaves its folder behind). */
+function sweepSocketFolders(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(SOCKET_FOLDER) ? Number.parseInt(name.slice(SOCKET_FOLDER.length), 10) : Number.NaN;
+    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+/** Listens on a Unix socket; resolves once it does. */
+function listenOn(server: Server, path: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
 }
 
+const closeServer = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+
 export async function startLocalServers(dir: DataDir): Promise<LocalServers> {
   const release = acquireLock(dir);
+  const started: Server[] = [];
+  let sockets: string | undefined;
   try {
     await checkLevelDb(dir.dynamodb);
-    const db = dynalite({ path: dir.dynamodb, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    const dbPort = await listen(db);
-    const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir.s3, allowMismatchedSignatures: true });
-    const { port: s3Port } = (await s3.run()) as AddressInfo;
-    const clients = localClients({ dynamodb: `http://127.0.0.1:${dbPort}`, s3: `http://127.0.0.1:${s3Port}` });
+    // The servers listen on Unix sockets in a private folder, never on ports: dynalite
+    // answers any origin (CORS *), s3rver checks no signature, and a loopback port is
+    // open to every web page the user opens and every local user. (The folder is in
+    // the temp dir: a socket path must stay under ~100 bytes, a data dir path may not.)
+    sweepSocketFolders();
+    sockets = mkdtempSync(join(tmpdir(), `${SOCKET_FOLDER}${process.pid}-`));
+    const paths = { dynamodb: join(sockets, 'dynamodb.sock'), s3: join(sockets, 's3.sock') };
+    const db: Server = dynalite({ path: dir.dynamodb, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    await listenOn(db, paths.dynamodb);
+    started.push(db);
+    // s3rver is a Koa app: its request handler on our own server, so it can listen on a socket
+    const s3 = new S3rver({ silent: true, directory: dir.s3, allowMismatchedSignatures: true });
+    const s3Server = createServer(s3.callback());
+    await listenOn(s3Server, paths.s3);
+    started.push(s3Server);
+    const clients = localClients({ dynamodb: 'http://localhost', s3: 'http://localhost', sockets: paths });
     await ensureTable(clients.dynamodb);
     await ensureBuckets(clients.s3);
+    const folder = sockets;
     return {
       // s3rver's own object events are not listened to: the local queue (queue.ts) is the one S3 → SQS path
       clients,
       stop: async () => {
         clients.dynamodb.destroy();
         clients.s3.destroy();
-        await s3.close();
-        await new Promise<void>((resolve) => db.close(() => resolve()));
+        for (const server of started) await closeServer(server);
+        rmSync(folder, { recursive: true, force: true });
         release();
       },
     };
   } catch (err) {
+    for (const server of started) await closeServer(server);
+    if (sockets) rmSync(sockets, { recursive: true, force: true });
     release();
     throw err;
   }

@@ -3,6 +3,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { Agent as HttpAgent } from 'node:http';
+import { createConnection, type Socket } from 'node:net';
 
 export interface Clients {
   dynamodb: DynamoDBClient;
@@ -11,9 +13,27 @@ export interface Clients {
 }
 
 export interface LocalEndpoints {
-  dynamodb: string; // http://127.0.0.1:port
+  dynamodb: string; // http://127.0.0.1:port, or http://localhost when reached through a socket
   s3: string;
+  /**
+   * Unix socket paths the servers listen on instead of ports (the CLI and
+   * `qtrack serve`): no web page and no other user can reach a socket in a
+   * private folder, where a loopback port is open to both.
+   */
+  sockets?: { dynamodb: string; s3: string };
 }
+
+/** An HTTP agent whose every connection goes to one Unix socket. */
+class SocketAgent extends HttpAgent {
+  constructor(private readonly socketPath: string) {
+    super({ keepAlive: true });
+  }
+  override createConnection(): Socket {
+    return createConnection(this.socketPath);
+  }
+}
+
+const viaSocket = (path: string | undefined) => (path ? { requestHandler: { httpAgent: new SocketAgent(path) } } : {});
 
 /** Whether S3 requests go to an endpoint override (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, as the SDK reads them). */
 export function s3EndpointOverridden(env: Record<string, string | undefined> = process.env): boolean {
@@ -40,6 +60,7 @@ export function localClients(endpoints: LocalEndpoints): Clients {
       endpoint: endpoints.dynamodb,
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       maxAttempts: 3,
+      ...viaSocket(endpoints.sockets?.dynamodb),
     }),
     s3: new S3Client({
       region,
@@ -49,6 +70,7 @@ export function localClients(endpoints: LocalEndpoints): Clients {
       // s3rver stores aws-chunked framing verbatim unless checksums are off (TOOLCHAIN.md)
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      ...viaSocket(endpoints.sockets?.s3),
     }),
   };
 }

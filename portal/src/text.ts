@@ -48,6 +48,10 @@ export const T = {
 
   // errors
   network: { zh: '无法连接服务器，请检查网络后重试', en: 'Cannot reach the server: check the network and try again' },
+  unreadable: {
+    zh: '系统无法读取这个文件，上传后也只会被退回；请按上表的处理办法修改后重新选择文件。',
+    en: 'qtrack cannot read this file, so an upload would only be rejected: do what the table says, then choose the file again.',
+  },
   reportUnreadable: {
     zh: '该版本的校验报告暂时无法读取，请稍后重试；如仍不行请告知质量办',
     en: 'This version’s report cannot be read just now: try again later, and tell the office if it keeps failing',

@@ -395,6 +395,13 @@ describe.skipIf(SKIP)('the portal in headless Chromium (stand-in API)', () => {
     await page.waitForSelector('#check-summary[data-state="refused"]');
     expect(await page.textContent('#check-refusal')).toContain('.pdf');
     expect(await page.locator('#upload-submit').count()).toBe(0);
+    // a file qtrack cannot read at all (here encrypted, named .xlsx) would only be rejected: no upload is offered
+    await page.setInputFiles('#upload-file', { name: 'locked.xlsx', mimeType: 'application/octet-stream', buffer: readFileSync(join(FIXTURES, 'encrypted.xlsx')) });
+    await page.waitForSelector('#check-unreadable');
+    expect(await page.getAttribute('#check-summary', 'data-state')).toBe('errors');
+    expect(await page.$$eval('#check-issues tr.issue', (r: any[]) => r.map((x) => x.dataset.code))).toEqual(['FILE_ENCRYPTED']);
+    expect(await page.locator('#upload-submit').count()).toBe(0);
+    expect(await page.locator('#check-ledger-note').count()).toBe(0);
     expect(seen.uploads).toEqual([]);
     expect(problems).toEqual([]);
   });

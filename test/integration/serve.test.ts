@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../functions/adapters/memory';
 import { main } from '../../functions/local/cli';
 import { openDataDir } from '../../functions/local/data-dir';
-import { PORTAL_CSP, type Serving, startServe } from '../../functions/local/serve';
+import { MAX_UPLOADS_IN_FLIGHT, PORTAL_CSP, type Serving, startServe } from '../../functions/local/serve';
 import { LocalUsers, loadSecret, signToken } from '../../functions/local/users';
 import { ROOT } from '../../scripts/build-cli.mjs';
 import { brandCertificate, CERT_HEADERS, inspectionRows, xlsx } from '../support/workbooks';
@@ -203,10 +203,44 @@ describe('qtrack serve: signing in', () => {
     expect((await call(base, 'GET', '/api/me', { headers: auth(signed.json().token) })).json()).toMatchObject({ role: 'clerk', department: { code: 'health' } });
   });
 
-  it('a malformed sign-in is 400; GET is 405', async () => {
+  it('a malformed sign-in is 400, one not sent as JSON 415; GET is 405', async () => {
     expect((await call(base, 'POST', '/api/session', json({ email: A.email }))).status).toBe(400);
-    expect((await call(base, 'POST', '/api/session', { body: 'email=a&password=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(400);
+    expect((await call(base, 'POST', '/api/session', { body: 'email=a&password=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(415);
     expect((await call(base, 'GET', '/api/session')).status).toBe(405);
+  });
+
+  it('another site’s page can neither sign in nor lock anyone out (no preflight is needed for text/plain or a form)', async () => {
+    const body = JSON.stringify({ email: A.email, password: 'wrong-password' });
+    for (let i = 0; i < 8; i++) {
+      // a page elsewhere: text/plain needs no CORS preflight, and the browser names its origin
+      const r = await call(base, 'POST', '/api/session', { body, headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'http://127.0.0.2:8999' } });
+      expect(r.status).toBe(403);
+    }
+    expect((await call(base, 'POST', '/api/session', { body, headers: { 'content-type': 'text/plain;charset=UTF-8' } })).status).toBe(415);
+    // the real user still signs in: no failure was counted
+    expect((await call(base, 'POST', '/api/session', json({ email: A.email, password: A.password }))).status).toBe(200);
+    // nor may it post an upload form
+    const up = await call(base, 'POST', '/upload', { body: 'x', headers: { 'content-type': 'multipart/form-data; boundary=x', origin: 'https://evil.example' } });
+    expect(up.status).toBe(403);
+  });
+
+  it('holds at most MAX_UPLOADS_IN_FLIGHT uploads at once; the next is told to retry (503), and a slot frees when one ends', async () => {
+    const { port } = new URL(base);
+    // uploads that announce 10 MB and send a trickle: each holds a slot while its body is awaited
+    const open = Array.from({ length: MAX_UPLOADS_IN_FLIGHT }, () => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/upload', method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(10 * 1024 * 1024) } });
+      req.on('error', () => undefined);
+      req.write('--x\r\n');
+      return req;
+    });
+    await new Promise((r) => setTimeout(r, 200)); // let the server take them in
+    const refused = await call(base, 'POST', '/upload', { body: '--x--', headers: { 'content-type': 'multipart/form-data; boundary=x' } });
+    expect(refused.status).toBe(503);
+    expect(refused.text).toContain('SlowDown');
+    for (const req of open) req.destroy();
+    await new Promise((r) => setTimeout(r, 200));
+    const again = await call(base, 'POST', '/upload', { body: '--x--', headers: { 'content-type': 'multipart/form-data; boundary=x' } });
+    expect(again.status).not.toBe(503);
   });
 });
 

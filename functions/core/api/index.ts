@@ -27,7 +27,7 @@ const ROUTES: { method: string; path: RegExp; handler: Handler }[] = [
   { method: 'GET', path: /^\/api\/versions\/([^/]+)$/, handler: version },
   { method: 'GET', path: /^\/api\/versions\/([^/]+)\/download$/, handler: download },
   { method: 'GET', path: /^\/api\/template$/, handler: template },
-  { method: 'POST', path: /^\/api\/uploads$/, handler: (deps, caller, r) => grantUpload(deps, caller, grantRequestOf(r.body, (p) => periodParam(deps, p))) },
+  { method: 'POST', path: /^\/api\/uploads$/, handler: (deps, caller, r) => grantUpload(deps, caller, grantRequestOf(r.body, (p) => uploadPeriod(deps, p))) },
   { method: 'GET', path: /^\/api\/uploads\/([^/]+)$/, handler: upload },
   { method: 'GET', path: /^\/api\/alerts$/, handler: alerts },
   { method: 'GET', path: /^\/api\/summaries\/([^/]+)$/, handler: summaries },
@@ -56,6 +56,9 @@ export async function handleApi(request: ApiRequest, deps: ApiDeps): Promise<Api
     });
   }
 }
+
+/** When a link made now stops working: by the wall clock, as the signer's (never a replayed business clock). */
+const linkExpiry = (deps: ApiDeps) => new Date((deps.wallClock?.now() ?? new Date()).getTime() + DOWNLOAD_SECONDS * 1000).toISOString();
 
 const departmentJson = (d: Department) => ({ code: d.code, name: d.name, nameEn: d.nameEn, sends: d.sends });
 
@@ -118,9 +121,21 @@ async function versions(deps: ApiDeps, caller: Caller, r: ApiRequest): Promise<A
   return ok<VersionsAnswer>({ period, versions: await listVersions(deps, period, department) });
 }
 
+const ID = /^[0-9A-Za-z-]{1,80}$/;
+
+/** The quarter of an upload grant: in the plan and begun (a later one would only be refused at ingest, PERIOD_NOT_STARTED). */
+function uploadPeriod(deps: ApiDeps, text: string | undefined) {
+  const period = periodParam(deps, text);
+  if (!portalPeriods(deps).periods.includes(period)) {
+    refuse(400, 'BAD_REQUEST', { zh: `统计期 ${period} 尚未开始，不能报送`, en: `the quarter ${period} has not begun: nothing can be sent for it yet` });
+  }
+  return period;
+}
+
 /** A version the caller may read, or the 404/403 that says why not. */
 async function readableVersion(deps: ApiDeps, caller: Caller, submissionId: string) {
-  const v = await deps.submissions.findVersion(submissionId);
+  // an id is a receipt stamp and a hash (submissionIdOf): anything else is no version's, and never reaches the table
+  const v = ID.test(submissionId) ? await deps.submissions.findVersion(submissionId) : undefined;
   if (!v) throw new ApiFailure(notFound({ zh: `报送版本 ${submissionId}`, en: `the version ${submissionId}` }));
   if (!mayRead(caller, v.department)) throw new ApiFailure(forbidden({ zh: '查看其他部门的报送版本', en: 'see another department’s versions' }));
   return v;
@@ -138,7 +153,7 @@ async function download(deps: ApiDeps, caller: Caller, r: ApiRequest, [id]: stri
   const where = fileOf(v, file as DownloadFile);
   if (!where) return notFound({ zh: '该版本的批注副本（没有问题的版本不生成批注副本）', en: 'an annotated copy of this version (a version without issues has none)' });
   const url = await deps.downloadSigner.link({ ...where, expiresInSeconds: DOWNLOAD_SECONDS });
-  return ok<DownloadAnswer>({ url, fileName: where.fileName, expiresAt: new Date(deps.clock.now().getTime() + DOWNLOAD_SECONDS * 1000).toISOString() });
+  return ok<DownloadAnswer>({ url, fileName: where.fileName, expiresAt: linkExpiry(deps) });
 }
 
 async function template(deps: ApiDeps, caller: Caller, r: ApiRequest): Promise<ApiResponse> {
@@ -159,7 +174,7 @@ async function template(deps: ApiDeps, caller: Caller, r: ApiRequest): Promise<A
 async function upload(deps: ApiDeps, caller: Caller, r: ApiRequest, [uploadId]: string[]): Promise<ApiResponse> {
   const period = periodParam(deps, r.query.period);
   const department = departmentParam(caller, r.query.department, true);
-  const found = (await listVersions(deps, period, department)).find((v) => v.uploadId === uploadId);
+  const found = ID.test(uploadId!) ? (await listVersions(deps, period, department)).find((v) => v.uploadId === uploadId) : undefined;
   if (found && !mayRead(caller, found.department)) return forbidden({ zh: '查看其他部门的上传', en: 'see another department’s uploads' });
   return ok<UploadStateAnswer>(found ? { state: 'done', version: found } : { state: 'waiting' });
 }
@@ -178,7 +193,7 @@ async function summaries(deps: ApiDeps, caller: Caller, _r: ApiRequest, [text]: 
   if (!(await deps.reports.get(summaryKey(period, 'summary.json')))) {
     return notFound({ zh: `${period} 的季度汇总（汇总在截止日后生成，也可运行 qtrack summary）`, en: `a summary of ${period} (it is written after the due date, or by qtrack summary)` });
   }
-  const expiresAt = new Date(deps.clock.now().getTime() + DOWNLOAD_SECONDS * 1000).toISOString();
+  const expiresAt = linkExpiry(deps);
   const files = [];
   for (const f of SUMMARY_FORMATS) {
     const url = await deps.downloadSigner.link({ bucket: 'reports', key: summaryKey(period, f.name), fileName: `${period}-${f.name}`, expiresInSeconds: DOWNLOAD_SECONDS, inline: f.name.endsWith('.html') });

@@ -29,6 +29,13 @@ export function maxUploadBytes(deps: Pick<ApiDeps, 'limits'>): number {
 /** S3's placeholder for the browser's own file name in a POST key: never in ours. */
 export const S3_FILENAME = ['$', '{filename}'].join('');
 
+/**
+ * What a file name may not hold: control characters (C0, DEL, C1), the marks and
+ * overrides that reorder text on screen (a name could then show as "….jpg"),
+ * and broken UTF-16 (a lone surrogate S3 cannot store).
+ */
+const UNSAFE_IN_NAME = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** Why a grant is refused before anything is sent: status, code and the CLI's own message. */
 export interface UploadRefusal {
   status: 400 | 413 | 415;
@@ -41,13 +48,13 @@ export interface UploadRefusal {
  * same files. The portal asks the same before it offers an upload.
  */
 export function uploadRefusal(fileName: string, size: number, limits: FileLimits = DEFAULT_LIMITS): UploadRefusal | undefined {
-  if (!/^[^/\\\u0000-\u001f]{1,200}$/.test(fileName) || fileName === '.' || fileName === '..' || fileName.includes(S3_FILENAME)) {
+  if (!/^[^/\\]{1,200}$/.test(fileName) || fileName === '.' || fileName === '..' || fileName.includes(S3_FILENAME) || UNSAFE_IN_NAME.test(fileName)) {
     return {
       status: 400,
       code: 'BAD_REQUEST',
       message: {
-        zh: `文件名为空、过长或含有“/”“\\”“${S3_FILENAME}”等字符，请改名后重新上传`,
-        en: `the file name is empty, too long or holds "/", "\\", "${S3_FILENAME}" or control characters: rename the file and upload again`,
+        zh: `文件名为空、过长或含有“/”“\\”“${S3_FILENAME}”、控制字符或文字方向控制符，请改名后重新上传`,
+        en: `the file name is empty, too long or holds "/", "\\", "${S3_FILENAME}", control or text-direction characters: rename the file and upload again`,
       },
     };
   }

@@ -34,7 +34,9 @@ const RESAVE = {
   en: 'open it in Excel or WPS, save it as an Excel workbook (.xlsx) and upload again',
 };
 
+/** Megabytes to one decimal; a size that would round onto the limit (50.0 over 50) is shown in bytes. */
 const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+const sizeOver = (size: number, limit: number) => (mb(size) === mb(limit) ? `${size.toLocaleString('en-US')} 字节 bytes` : mb(size));
 
 export function fileIssue(code: IssueCode, message: Lang, sheet?: string): Issue {
   return sheet === undefined ? { severity: 'error', code, message } : { severity: 'error', code, sheet, message };
@@ -78,13 +80,13 @@ export const issues = {
     }),
   tooLargeFile: (size: number, limits: FileLimits) =>
     fileIssue('FILE_TOO_LARGE', {
-      zh: `文件大小 ${mb(size)}，超过上限 ${mb(limits.maxFileBytes)}；请删除无关的工作表、图片或空白格式行后重新上传，或分批报送`,
-      en: `The file is ${mb(size)}, above the ${mb(limits.maxFileBytes)} limit; remove unrelated sheets, pictures or blank formatted rows, or split the submission`,
+      zh: `文件大小 ${sizeOver(size, limits.maxFileBytes).replace(' bytes', '')}，超过上限 ${mb(limits.maxFileBytes)}；请删除无关的工作表、图片或空白格式行后重新上传，或分批报送`,
+      en: `The file is ${sizeOver(size, limits.maxFileBytes).replace('字节 ', '')}, above the ${mb(limits.maxFileBytes)} limit; remove unrelated sheets, pictures or blank formatted rows, or split the submission`,
     }),
-  tooLargeInside: (detail: string) =>
+  tooLargeInside: (detail: Lang) =>
     fileIssue('FILE_TOO_LARGE', {
-      zh: `工作簿解压后过大或压缩比异常（${detail}），疑似异常文件，已拒收；请在 Excel/WPS 中打开检查后另存为 .xlsx 重新上传`,
-      en: `The workbook is too large once uncompressed or abnormally compressed (${detail}) and was refused; check it in Excel/WPS, save it as .xlsx and upload again`,
+      zh: `工作簿解压后过大或压缩比异常（${detail.zh}），疑似异常文件，已拒收；请在 Excel/WPS 中打开检查后另存为 .xlsx 重新上传`,
+      en: `The workbook is too large once uncompressed or abnormally compressed (${detail.en}) and was refused; check it in Excel/WPS, save it as .xlsx and upload again`,
     }),
   tooManyRows: (sheet: string, limits: FileLimits) =>
     fileIssue(

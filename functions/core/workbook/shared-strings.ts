@@ -62,7 +62,7 @@ export class SharedStrings {
     if (from >= to) return;
     // decoded text is never longer than its raw bytes (an entity is longer than its character)
     const room = BLOCK - (this.used % BLOCK);
-    if (this.used - this.start + (to - from) > MAX_STRING) throw new WorkbookError(issues.tooLargeInside('sharedStrings.xml: one string runs past 1 MB'));
+    if (this.used - this.start + (to - from) > MAX_STRING) throw new WorkbookError(issues.tooLargeInside({ zh: 'sharedStrings.xml 中有一个字符串超过 1 MB', en: 'sharedStrings.xml: one string runs past 1 MB' }));
     if (this.blocks.length === 0 || (this.used % BLOCK === 0 && this.used / BLOCK === this.blocks.length)) this.blocks.push(new Uint8Array(BLOCK));
     if (to - from <= room) {
       this.used += normaliseInto(src, from, to, flags, this.blocks[this.blocks.length - 1]!, this.used % BLOCK) - (this.used % BLOCK);

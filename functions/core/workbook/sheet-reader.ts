@@ -156,7 +156,7 @@ class Capture {
 
   private put(b: Uint8Array, from: number, to: number): void {
     const need = this.len + (to - from);
-    if (need > MAX_VALUE) throw new WorkbookError(issues.tooLargeInside('one cell value runs past 4 MB'));
+    if (need > MAX_VALUE) throw new WorkbookError(issues.tooLargeInside({ zh: '有一个单元格的值超过 4 MB', en: 'one cell value runs past 4 MB' }));
     if (need > this.bytes.length) {
       const grown = new Uint8Array(Math.max(need, this.bytes.length * 2));
       grown.set(this.bytes.subarray(0, this.len));

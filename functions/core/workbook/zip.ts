@@ -6,6 +6,7 @@
 // whole, and inflate sits behind a small port (node:zlib on Node, another
 // implementation in a browser).
 import { QtrackError } from '../errors';
+import type { Lang } from '../model';
 
 /** Random access to the bytes of an upload: an in-memory array, or a file read piecewise. */
 export interface ByteSource {
@@ -41,11 +42,11 @@ export interface ZipEntry {
 export type ZipProblem =
   | { kind: 'corrupt'; detail: string }
   | { kind: 'encrypted'; detail: string }
-  | { kind: 'too-large'; detail: string; part: string };
+  | { kind: 'too-large'; detail: Lang; part: string };
 
 export class ZipFault extends QtrackError {
   constructor(readonly problem: ZipProblem) {
-    super(problem.detail);
+    super(typeof problem.detail === 'string' ? problem.detail : problem.detail.en);
   }
 }
 
@@ -178,7 +179,7 @@ export async function* entryBytes(source: ByteSource, entry: ZipEntry, inflate: 
   try {
     for await (const piece of pieces) {
       total += piece.length;
-      if (total > maxBytes) throw new ZipFault({ kind: 'too-large', part: entry.name, detail: `${entry.name} inflates past ${maxBytes} bytes` });
+      if (total > maxBytes) throw new ZipFault({ kind: 'too-large', part: entry.name, detail: { zh: `${entry.name} 解压后超过 ${maxBytes} 字节`, en: `${entry.name} inflates past ${maxBytes} bytes` } });
       crc = inflate.crc32(piece, crc);
       yield piece;
     }

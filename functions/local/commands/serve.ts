@@ -1,7 +1,7 @@
 // qtrack serve [--port N]: the portal and its API on http://127.0.0.1:PORT over
 // the local data directory, until Ctrl+C (SIGINT) or SIGTERM.
 import type { Command } from 'commander';
-import { bi, type Cli, type GlobalOptions, optionValue, UsageError, withGlobalOptions } from '../args';
+import { bi, type Cli, clockStart, type GlobalOptions, optionValue, UsageError, withGlobalOptions } from '../args';
 import { refuseAws } from '../aws';
 import { formatAlert } from '../format';
 import { DEFAULT_DATA_DIR, logger } from './common';
@@ -13,12 +13,12 @@ interface Options extends GlobalOptions {
 export function serveCommand(program: Command, cli: Cli): void {
   const cmd = program
     .command('serve')
-    .usage('[--port N] [--data-dir DIR]')
+    .usage('[--port N] [--data-dir DIR] [--now ISO]')
     .summary('在本机打开报送门户 / run the portal on this computer')
     .description(
       bi(
-        '在 http://127.0.0.1:端口 上运行报送门户及其接口（只接受本机访问），使用本地数据目录中的数据和用户（qtrack users add 添加用户）。运行期间数据目录由本进程独占：其他 qtrack 命令会提示目录正被使用。按 Ctrl+C 停止',
-        'run the portal and its API on http://127.0.0.1:PORT (this computer only) over the local data directory and its users (add them with qtrack users add). While it runs it owns the data directory: other qtrack commands are told it is in use. Stop with Ctrl+C',
+        '在 http://127.0.0.1:端口 上运行报送门户及其接口（只接受本机访问），使用本地数据目录中的数据和用户（qtrack users add 添加用户）。运行期间数据目录由本进程独占：其他 qtrack 命令会提示目录正被使用。加 --now 时门户从该时刻起计时（如演示数据：--now 2027-01-16），登录和上传许可仍按真实时间过期。按 Ctrl+C 停止',
+        'run the portal and its API on http://127.0.0.1:PORT (this computer only) over the local data directory and its users (add them with qtrack users add). While it runs it owns the data directory: other qtrack commands are told it is in use. With --now the portal’s clock starts at that instant and runs on (a replayed data dir such as the demo’s: --now 2027-01-16); sign-ins and upload grants still expire by the real clock. Stop with Ctrl+C',
       ),
     )
     .option('--port <N>', bi('端口（默认 8080；0 为任选空闲端口）', 'the port (default 8080; 0 for any free one)'), optionValue('port'));
@@ -33,9 +33,7 @@ function portOf(raw: string | undefined): number | undefined {
 
 async function serve({ io }: Cli, opts: Options): Promise<number> {
   refuseAws(opts, 'serve', { zh: '已部署的堆栈有自己的门户（CloudFront）', en: 'a deployed stack has its own portal (CloudFront)' });
-  if (opts.now !== undefined) {
-    throw new UsageError('命令 serve 不能加 --now：登录令牌和上传许可按真实时间过期', 'command serve takes no --now: sign-ins and upload grants expire by the real clock');
-  }
+  const now = clockStart(opts.now);
   const port = portOf(opts.port);
   const dataDir = opts.dataDir ?? DEFAULT_DATA_DIR;
   const [{ startServe, ensurePortalBuilt, DEFAULT_PORT, ServeError }, { LocalUsers, UsersError }] = await Promise.all([import('../serve'), import('../users')]);
@@ -52,6 +50,7 @@ async function serve({ io }: Cli, opts: Options): Promise<number> {
       logger: logger(opts, io),
       onAlert: (a) => io.err(formatAlert(a)),
       onNotice: (line) => io.err(line),
+      ...(now ? { now } : {}),
     });
   } catch (err) {
     // a port in use, a damaged token key: said in one line, as a usage error

@@ -8,6 +8,7 @@
 //   GET /api/versions/{id}/download?file=annotated|original → the browser goes to the link
 //   GET /api/template[?department=D]       the blank workbook (a Blob, saved)
 import type { Lang } from '../../../functions/core/model';
+import { sheetSpec } from '../../../functions/core/sheet-specs';
 import { api } from '../api';
 import { bi, h, headRow, replace, scrollTable, stackable } from '../dom';
 import { navigateTo, saveBlob } from '../download';
@@ -171,7 +172,7 @@ export function versionsTable(
             h('td', null, h('span', { class: `badge badge-${v.status}` }, v.status === 'accepted' ? '✓ ' : '✕ ', bi(statusLabel(v)))),
             h('td', { class: 'num' }, v.errors),
             h('td', { class: 'num' }, v.warnings),
-            h('td', null, v.current ? h('span', { class: 'current-mark' }, '★ ', bi(T.current), v.currentFor.length ? h('small', null, ` (${v.currentFor.join(', ')})`) : null) : ''),
+            h('td', null, v.current ? h('span', { class: 'current-mark' }, '★ ', bi(T.current), currentKinds(ctx, v)) : ''),
             h('td', null, h('div', { class: 'actions-cell' }, versionActions(ctx, v, reportSlot))),
           ),
         ),
@@ -206,6 +207,19 @@ export function downloadButton(ctx: ViewContext, submissionId: string, file: 'an
       });
   });
   return button;
+}
+
+/**
+ * The sheet kinds a current version's data is current for, by sheet name
+ * (指标 Indicators …), only those its department sends: a workbook replaces
+ * every kind, but a kind the department never sends holds nothing.
+ */
+function currentKinds(ctx: ViewContext, v: Version): HTMLElement | null {
+  const sends = ctx.me.departments.find((d) => d.code === v.department)?.sends;
+  const kinds = v.currentFor.filter((k) => !sends || sends.includes(k));
+  if (kinds.length === 0) return null;
+  const names = kinds.map((k) => sheetSpec(k));
+  return h('small', null, ` (${names.map((n) => n.zh).join('、')} / ${names.map((n) => n.en).join(', ')})`);
 }
 
 /** A version's stored report, in the report slot, focused. */

@@ -121,7 +121,7 @@ export function summariesView(ctx: ViewContext): void {
             return h(
               'li',
               { 'data-file': f.name },
-              url ? h('a', { href: url, ...(html ? { target: '_blank', rel: 'noopener noreferrer' } : { download: f.name }) }, html ? '🗎 ' : '⤓ ', f.name) : f.name,
+              url ? h('a', { href: url, ...(html ? { target: '_blank', rel: 'noopener noreferrer' } : { download: f.name }) }, html ? '↗ ' : '⤓ ', f.name) : f.name,
             );
           }),
         ),

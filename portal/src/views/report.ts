@@ -83,7 +83,7 @@ export function reportView(report: ValidationReport, id: string, title: Lang = T
   return h(
     'section',
     { id, class: 'report', 'data-status': report.status, 'aria-labelledby': `${id}-title` },
-    h('h3', { id: `${id}-title`, tabindex: '-1' }, bi(title), report.file ? h('span', { class: 'file-name' }, ` · ${report.file}`) : null),
+    h('h3', { id: `${id}-title`, tabindex: '-1' }, bi(title), report.file ? h('span', { class: 'file-name' }, ` · ${fileNameOf(report.file)}`) : null),
     h('p', { class: `verdict verdict-${report.status}`, id: `${id}-status` }, accepted ? '✓ ' : '✕ ', bi(verdict)),
     countsLine(report),
     notes,
@@ -100,4 +100,9 @@ function kindLabel(kind: ValidationReport['sheets'][number]['kind']): Lang {
   } catch {
     return { zh: kind, en: kind };
   }
+}
+
+/** The file's own name: a stored report's `file` is its storage key (submissions/{department}/{period}/{name}). */
+function fileNameOf(file: string): string {
+  return file.split('/').at(-1) || file;
 }

@@ -107,7 +107,11 @@ export function uploadView(ctx: ViewContext): void {
     // a refusal that is the report's one issue (too large, not a workbook) is said once
     const sameAsRefusal = refusal !== undefined && report.issues.length === 1 && report.issues[0]!.message.zh === refusal.zh;
     const view = sameAsRefusal ? null : reportView(report, 'check', T.reportTitle, true);
-    replace(check, heading, summary, refusal ? null : ledger, view, refusal ? null : uploadButton(file, quarter, errors > 0));
+    // a file that cannot be read at all (not a workbook, encrypted, macros, broken, too large inside) would only be
+    // rejected: no upload is offered, the report says what to do
+    const unreadable = report.issues.some((i) => i.severity === 'error' && i.code.startsWith('FILE_'));
+    const action = refusal ? null : unreadable ? h('p', { class: 'note', id: 'check-unreadable' }, biBlock(T.unreadable)) : uploadButton(file, quarter, errors > 0);
+    replace(check, heading, summary, refusal || unreadable ? null : ledger, view, action);
     ctx.announce(verdict, errors > 0 || refusal !== undefined);
   }
 

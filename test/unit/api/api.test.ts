@@ -132,7 +132,8 @@ describe('the API: upload grants', () => {
 
   it('a file name with a folder in it cannot reach another prefix', async () => {
     const { call, granted } = setup();
-    for (const fileName of ['../construction/2026-Q1/x.xlsx', 'a/b.xlsx', 'a\\b.xlsx', '..', `${S3_FILENAME}.xlsx`]) {
+    // and nothing that shows on screen as another name: direction overrides, controls, broken UTF-16
+    for (const fileName of ['../construction/2026-Q1/x.xlsx', 'a/b.xlsx', 'a\\b.xlsx', '..', `${S3_FILENAME}.xlsx`, 'report\u202egpj.xlsx', 'a\u0085b.xlsx', 'a\u0000.xlsx', '\ud800.xlsx', 'x\u2066y.xlsx']) {
       expect((await call(MR, 'POST', '/api/uploads', {}, { period: '2026-Q1', fileName, size: 10 })).status, fileName).toBe(400);
     }
     expect(granted).toEqual([]);
@@ -144,6 +145,8 @@ describe('the API: upload grants', () => {
     const tooBig = await call(MR, 'POST', '/api/uploads', {}, { period: '2026-Q1', fileName: 'a.xlsx', size: big });
     expect(tooBig.status).toBe(413);
     expect(tooBig.body).toEqual({ error: { code: 'FILE_TOO_LARGE', message: issues.tooLargeFile(big, { maxFileBytes: 50 * 1024 * 1024 } as never).message } });
+    // one byte over is said in bytes, never "50 MB, over the 50 MB limit"
+    expect((tooBig.body as { error: { message: { zh: string; en: string } } }).error.message).toMatchObject({ zh: expect.stringContaining('52,428,801 字节'), en: expect.stringContaining('52,428,801 bytes') });
     const pdf = await call(MR, 'POST', '/api/uploads', {}, { period: '2026-Q1', fileName: 'a.pdf', size: 10 });
     expect(pdf.status).toBe(415);
     expect((pdf.body as { error: { message: { zh: string } } }).error.message.zh).toContain('.pdf');
@@ -152,6 +155,11 @@ describe('the API: upload grants', () => {
     expect((await call(MR, 'POST', '/api/uploads', {}, { period: '2026-Q1', fileName: 'inspections.csv', size: 10 })).status).toBe(200);
     expect((await call(MR, 'POST', '/api/uploads', {}, { period: '2026-Q1', fileName: 'a.xlsx', size: 0 })).status).toBe(400);
     expect((await call(MR, 'POST', '/api/uploads', {}, { period: '2031-Q1', fileName: 'a.xlsx', size: 10 })).status).toBe(400);
+    // a quarter of the plan that has not begun (it would only be refused at ingest, PERIOD_NOT_STARTED)
+    const early = await call(MR, 'POST', '/api/uploads', {}, { period: '2026-Q4', fileName: 'a.xlsx', size: 10 });
+    expect(early.status).toBe(400);
+    expect((early.body as { error: { message: { zh: string } } }).error.message.zh).toContain('尚未开始');
+    expect((await call(MR, 'POST', '/api/uploads', {}, { period: '2026-Q2', fileName: '报送（第二季度）.xlsx', size: 10 })).status).toBe(200);
     expect((await call(MR, 'POST', '/api/uploads', {}, { period: 'soon', fileName: 'a.xlsx', size: 10 })).status).toBe(400);
     expect((await call(MR, 'POST', '/api/uploads', {}, 'not json')).status).toBe(400);
   });
@@ -186,6 +194,9 @@ describe('the API: what a department’s quarter looks like', () => {
       [MR.email, 'accepted'],
     ]);
     expect((await call(MR, 'GET', '/api/versions/20260101T000000Z-0000000000')).status).toBe(404);
+    // an id no version could have (too long for a table key, odd characters) is 404 without asking the table
+    expect((await call(MR, 'GET', `/api/versions/${'9'.repeat(5000)}`)).status).toBe(404);
+    expect((await call(MR, 'GET', '/api/versions/a%2Fb')).status).toBe(404);
     expect((await call(MR, 'GET', `/api/versions/${fixed.version.submissionId}/download`, { file: 'everything' })).status).toBe(400);
   });
 
