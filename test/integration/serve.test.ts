@@ -587,14 +587,14 @@ describe('qtrack serve: the command, its lock and its stop', () => {
     await expect(call(url!, 'GET', '/config.json')).rejects.toThrow();
   }, 120_000);
 
-  it('serve refuses --aws and --now, a bad port, a data directory that is not there', async () => {
+  it('serve refuses --aws, a --now that is no date, a bad port, a data directory that is not there', async () => {
     const run = async (...argv: string[]) => {
       const err: string[] = [];
       const code = await main(argv, { out: () => undefined, err: (t) => void err.push(t) });
       return { code, err: err.join('\n') };
     };
     expect((await run('serve', '--aws')).err).toMatch(/命令 serve 不能加 --aws/);
-    expect((await run('serve', '--now', '2026-04-05', '--data-dir', dataDir)).err).toMatch(/不能加 --now/);
+    expect((await run('serve', '--now', 'soon', '--data-dir', dataDir)).err).toMatch(/--now 的值“soon”/);
     expect((await run('serve', '--port', '99999', '--data-dir', dataDir)).err).toMatch(/--port 的值“99999”/);
     const missing = await run('serve', '--port', '0', '--data-dir', join(tmpdir(), 'qtrack-no-such-dir-xyz'));
     expect(missing.code).toBe(2);
@@ -608,5 +608,26 @@ describe('qtrack serve: the command, its lock and its stop', () => {
     expect(taken.err).toMatch(/端口 \d+ 已被占用.*port \d+ is in use/);
     expect(taken.err.trim().split('\n')).toHaveLength(1);
     expect(existsSync(join(other, 'qtrack.lock'))).toBe(false); // the pipeline it opened was closed again
+  });
+});
+
+describe('qtrack serve --now', () => {
+  it('shows a replayed data dir as on that day, its clock running on; the token still expires by the real clock', async () => {
+    const top = mkdtempSync(join(tmpdir(), 'qtrack-serve-now-'));
+    const dir = join(top, 'data');
+    openDataDir(dir, true);
+    await new LocalUsers(dir).add({ email: A.email, password: A.password, role: 'clerk', department: A.department });
+    const now = new Date('2027-01-17T00:00:00+08:00');
+    const replay = await startServe({ dataDir: dir, port: 0, logger: silentLogger, portalDir, signInDelayMs: DELAY_MS, now });
+    try {
+      const session = (await call(replay.url, 'POST', '/api/session', json({ email: A.email, password: A.password }))).json();
+      // the real clock: an hour from now, not from 2027
+      expect(Math.abs(Date.parse(session.expiresAt) - (Date.now() + 3600_000))).toBeLessThan(60_000);
+      const me = (await call(replay.url, 'GET', '/api/me', { headers: { authorization: `Bearer ${session.token}` } })).json();
+      expect(me.currentPeriod).toBe('2026-Q4');
+      expect(me.periods.at(-1)).toBe('2027-Q1');
+    } finally {
+      await replay.stop();
+    }
   });
 });
