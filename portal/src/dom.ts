@@ -69,7 +69,10 @@ export function safeUrl(url: string): string | undefined {
 
 /** A table wrapped in a region that scrolls sideways on a narrow window. */
 export function scrollTable(table: HTMLTableElement, label: Lang): HTMLDivElement {
-  return h('div', { class: 'table-scroll', role: 'region', 'aria-label': biText(label), tabindex: '0' }, table);
+  const region = h('div', { class: 'table-scroll', role: 'region', 'aria-label': biText(label), tabindex: '0' }, table);
+  // a wide table that stays a table on a narrow window (not one of cards) says that it scrolls
+  if (table.classList.contains('stack')) return region;
+  return h('div', { class: 'table-scroll-box' }, h('p', { class: 'table-scroll-hint', 'aria-hidden': 'true' }, '⇆ ', bi({ zh: '左右滑动表格查看更多列', en: 'swipe the table sideways for more columns' })), region);
 }
 
 /**

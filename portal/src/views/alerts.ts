@@ -68,7 +68,9 @@ export async function alertsView(ctx: ViewContext): Promise<void> {
 function alertsTable(ctx: ViewContext, alerts: Alert[], period: string): HTMLElement {
   const count = h('p', { id: 'alerts-count', class: 'count', 'data-count': String(alerts.length) }, `${quarterLabel(period).zh} / ${quarterLabel(period).en}: ${alerts.length} `, bi(T.alertCount));
   if (alerts.length === 0) return h('div', null, count, h('p', { class: 'empty', id: 'alerts-empty' }, bi(T.noAlerts)));
-  const columns = [T.createdAt, T.quarter, T.department, T.type, T.severity, T.indicator, T.content];
+  // the quarter is the filter's, a clerk's department their own: neither takes a column; the message gets the room
+  const office = ctx.me.role === 'office';
+  const columns = [T.createdAt, ...(office ? [T.department] : []), T.type, T.severity, T.content];
   const table = h(
     'table',
     { id: 'alerts-table', class: 'alerts' },
@@ -82,11 +84,14 @@ function alertsTable(ctx: ViewContext, alerts: Alert[], period: string): HTMLEle
           'tr',
           { class: `alert-row alert-${a.severity}`, 'data-type': a.type, 'data-severity': a.severity, 'data-department': a.department, 'data-alert-id': a.id },
           h('td', null, when(a.createdAt)),
-          h('td', null, bi(quarterLabel(a.period))),
-          h('td', null, bi(departmentLabel(ctx.me, a.department))),
-          h('td', null, bi(ALERT_TYPE_LABEL[a.type] ?? { zh: a.type, en: a.type })),
+          office ? h('td', null, bi(departmentLabel(ctx.me, a.department))) : null,
+          h(
+            'td',
+            null,
+            bi(ALERT_TYPE_LABEL[a.type] ?? { zh: a.type, en: a.type }),
+            a.indicator || a.certificate ? h('small', { class: 'code', 'data-indicator': a.indicator ?? null }, a.indicator ?? a.certificate ?? '') : null,
+          ),
           h('td', null, h('span', { class: `badge badge-${a.severity}` }, `${SEVERITY_SYMBOL[a.severity] ?? ''} `, bi(SEVERITY_LABEL[a.severity] ?? { zh: a.severity, en: a.severity }))),
-          h('td', null, a.indicator ?? a.certificate ?? '—'),
           h('td', { class: 'message' }, biBlock(a.message)),
         ),
       ),
