@@ -75,34 +75,36 @@ export interface StackOptions {
   pollMs?: number;
 }
 
-/** One bilingual line for what DescribeStacks answered instead of the stack. */
-function describeFailure(stack: string, region: string, err: unknown): StackError {
+/**
+ * One bilingual line for what AWS answered instead: no credentials, no region,
+ * no such stack, or what it said about `what` (the call that failed).
+ */
+export function awsFailure(err: unknown, what: { zh: string; en: string }, stack?: string, region?: string): StackError {
   const e = err as { name?: string; message?: string };
   const message = e.message ?? String(err);
   if (e.name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
     return new StackError(
-      `未找到 AWS 凭证（默认凭证链：环境变量、~/.aws 配置文件、SSO、实例角色），无法读取堆栈 ${stack}`,
-      `no AWS credentials found (the default chain: environment, ~/.aws profiles, SSO, instance role); cannot read stack ${stack}`,
+      `未找到 AWS 凭证（默认凭证链：环境变量、~/.aws 配置文件、SSO、实例角色），${what.zh}`,
+      `no AWS credentials found (the default chain: environment, ~/.aws profiles, SSO, instance role); ${what.en}`,
       { cause: err },
     );
   }
   if (/region is missing/i.test(message)) {
     return new StackError('未设置 AWS 区域（设置 AWS_REGION 或在 ~/.aws/config 中配置）', 'no AWS region set (set AWS_REGION or configure one in ~/.aws/config)', { cause: err });
   }
-  if (e.name === 'ValidationError' && /does not exist/i.test(message)) {
+  if (stack && e.name === 'ValidationError' && /does not exist/i.test(message)) {
     return new StackError(
       `区域 ${region} 中没有名为“${stack}”的 CloudFormation 堆栈（用 QTRACK_STACK 指定堆栈名，或检查 AWS_REGION）`,
       `no CloudFormation stack "${stack}" in region ${region} (name it with QTRACK_STACK, or check AWS_REGION)`,
       { cause: err },
     );
   }
-  return new StackError(`无法读取堆栈 ${stack}（区域 ${region}）：${message}`, `cannot read stack ${stack} (region ${region}): ${e.name ?? 'Error'}: ${message}`, { cause: err });
+  return new StackError(`${what.zh}：${message}`, `${what.en}: ${e.name ?? 'Error'}: ${message}`, { cause: err });
 }
 
-/** The stack's outputs, by DescribeStacks; a missing stack or output is a StackError. */
-async function stackNames(stack: string): Promise<StackNames> {
+/** The stack's outputs (name → value) and status, by DescribeStacks; a missing stack, no credentials or region are a StackError. */
+export async function stackOutputs(stack: string): Promise<{ outputs: Map<string, string>; status: string }> {
   const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
-  const { STACK_OUTPUTS } = await import('../runtime/contract');
   const cfn = new CloudFormationClient({});
   let region = '?';
   try {
@@ -110,31 +112,37 @@ async function stackNames(stack: string): Promise<StackNames> {
     const out = await cfn.send(new DescribeStacksCommand({ StackName: stack }));
     const found = out.Stacks?.[0];
     if (!found) throw Object.assign(new Error(`Stack with id ${stack} does not exist`), { name: 'ValidationError' });
-    const outputs = new Map((found.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
-    // the outputs the pipeline's commands need (the archive is optional; the portal's are read by `users`)
-    const needed = [STACK_OUTPUTS.table, STACK_OUTPUTS.submissionsBucket, STACK_OUTPUTS.reportsBucket, STACK_OUTPUTS.alertTopicArn];
-    const missing = needed.filter((name) => !outputs.get(name));
-    if (missing.length) {
-      throw new StackError(
-        `堆栈 ${stack} 缺少输出 ${missing.join('、')}（状态 ${found.StackStatus ?? '?'}）：它不是 qtrack 的堆栈，或需要用当前版本重新部署（npx cdk deploy）`,
-        `stack ${stack} has no output ${missing.join(', ')} (status ${found.StackStatus ?? '?'}): it is not qtrack's, or needs deploying again with this version (npx cdk deploy)`,
-      );
-    }
-    const get = (k: keyof typeof STACK_OUTPUTS) => outputs.get(STACK_OUTPUTS[k])!;
-    const archiveBucket = outputs.get(STACK_OUTPUTS.archiveBucket);
-    return {
-      stack,
-      table: get('table'),
-      submissionsBucket: get('submissionsBucket'),
-      reportsBucket: get('reportsBucket'),
-      alertTopicArn: get('alertTopicArn'),
-      ...(archiveBucket ? { archiveBucket } : {}),
-    };
+    return { outputs: new Map((found.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? ''])), status: found.StackStatus ?? '?' };
   } catch (err) {
-    throw err instanceof StackError ? err : describeFailure(stack, region, err);
+    throw awsFailure(err, { zh: `无法读取堆栈 ${stack}（区域 ${region}）`, en: `cannot read stack ${stack} (region ${region})` }, stack, region);
   } finally {
     cfn.destroy();
   }
+}
+
+/** The stack's outputs, by DescribeStacks; a missing stack or output is a StackError. */
+async function stackNames(stack: string): Promise<StackNames> {
+  const { STACK_OUTPUTS } = await import('../runtime/contract');
+  const { outputs, status } = await stackOutputs(stack);
+  // the outputs the pipeline's commands need (the archive is optional; the portal's are read by `users`)
+  const needed = [STACK_OUTPUTS.table, STACK_OUTPUTS.submissionsBucket, STACK_OUTPUTS.reportsBucket, STACK_OUTPUTS.alertTopicArn];
+  const missing = needed.filter((name) => !outputs.get(name));
+  if (missing.length) {
+    throw new StackError(
+      `堆栈 ${stack} 缺少输出 ${missing.join('、')}（状态 ${status}）：它不是 qtrack 的堆栈，或需要用当前版本重新部署（npx cdk deploy）`,
+      `stack ${stack} has no output ${missing.join(', ')} (status ${status}): it is not qtrack's, or needs deploying again with this version (npx cdk deploy)`,
+    );
+  }
+  const get = (k: keyof typeof STACK_OUTPUTS) => outputs.get(STACK_OUTPUTS[k])!;
+  const archiveBucket = outputs.get(STACK_OUTPUTS.archiveBucket);
+  return {
+    stack,
+    table: get('table'),
+    submissionsBucket: get('submissionsBucket'),
+    reportsBucket: get('reportsBucket'),
+    alertTopicArn: get('alertTopicArn'),
+    ...(archiveBucket ? { archiveBucket } : {}),
+  };
 }
 
 const CONTENT_TYPES: Record<string, string> = {

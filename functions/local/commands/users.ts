@@ -8,7 +8,7 @@ import { departmentGroup, OFFICE_GROUP } from '../../core/api/types';
 import { department as departmentOf } from '../../core/catalog';
 import { BilingualError } from '../../core/errors';
 import { bi, type Cli, departmentOption, type GlobalOptions, type Io, optionValue, requireDepartment, UsageError, withGlobalOptions } from '../args';
-import { StackError, stackOf } from '../aws';
+import { awsFailure, StackError, stackOf, stackOutputs } from '../aws';
 import { DEFAULT_DATA_DIR, printJson } from './common';
 
 interface AddOptions extends GlobalOptions {
@@ -142,47 +142,16 @@ function printTable(io: Io, rows: string[][], header: string[]): void {
 
 /** The user pool of the stack: its output UserPoolId, by DescribeStacks. */
 async function userPoolOf(stack: string): Promise<string> {
-  const [{ CloudFormationClient, DescribeStacksCommand }, { STACK_OUTPUTS }] = await Promise.all([import('@aws-sdk/client-cloudformation'), import('../../runtime/contract')]);
+  const { STACK_OUTPUTS } = await import('../../runtime/contract');
   const outputName = STACK_OUTPUTS.userPoolId;
-  const cfn = new CloudFormationClient({});
-  let region = '?';
-  try {
-    region = await cfn.config.region();
-    const out = await cfn.send(new DescribeStacksCommand({ StackName: stack }));
-    const found = out.Stacks?.[0];
-    const pool = found?.Outputs?.find((o) => o.OutputKey === outputName)?.OutputValue;
-    if (!pool) {
-      throw new StackError(
-        `堆栈 ${stack} 缺少输出 ${outputName}（用户池）：需要用当前版本重新部署（npx cdk deploy）`,
-        `stack ${stack} has no output ${outputName} (the user pool): deploy it again with this version (npx cdk deploy)`,
-      );
-    }
-    return pool;
-  } catch (err) {
-    throw err instanceof StackError ? err : awsFailure(err, { zh: `无法读取堆栈 ${stack}（区域 ${region}）`, en: `cannot read stack ${stack} (region ${region})` }, stack, region);
-  } finally {
-    cfn.destroy();
-  }
-}
-
-/** One bilingual line for what AWS answered instead. */
-function awsFailure(err: unknown, what: { zh: string; en: string }, stack?: string, region?: string): StackError {
-  const e = err as { name?: string; message?: string };
-  const message = e.message ?? String(err);
-  if (e.name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
-    return new StackError('未找到 AWS 凭证（默认凭证链：环境变量、~/.aws 配置文件、SSO、实例角色）', 'no AWS credentials found (the default chain: environment, ~/.aws profiles, SSO, instance role)', { cause: err });
-  }
-  if (/region is missing/i.test(message)) {
-    return new StackError('未设置 AWS 区域（设置 AWS_REGION 或在 ~/.aws/config 中配置）', 'no AWS region set (set AWS_REGION or configure one in ~/.aws/config)', { cause: err });
-  }
-  if (stack && e.name === 'ValidationError' && /does not exist/i.test(message)) {
-    return new StackError(
-      `区域 ${region} 中没有名为“${stack}”的 CloudFormation 堆栈（用 QTRACK_STACK 指定堆栈名，或检查 AWS_REGION）`,
-      `no CloudFormation stack "${stack}" in region ${region} (name it with QTRACK_STACK, or check AWS_REGION)`,
-      { cause: err },
+  const pool = (await stackOutputs(stack)).outputs.get(outputName);
+  if (!pool) {
+    throw new StackError(
+      `堆栈 ${stack} 缺少输出 ${outputName}（用户池）：需要用当前版本重新部署（npx cdk deploy）`,
+      `stack ${stack} has no output ${outputName} (the user pool): deploy it again with this version (npx cdk deploy)`,
     );
   }
-  return new StackError(`${what.zh}：${message}`, `${what.en}: ${e.name ?? 'Error'}: ${message}`, { cause: err });
+  return pool;
 }
 
 const groupOf = (role: Role, department?: string) => (role === 'office' ? OFFICE_GROUP : departmentGroup(department!));
