@@ -5,7 +5,7 @@
 //   /                  the portal's static files (dist/portal)          CloudFront + S3
 //   /config.json       how the portal signs in: {"auth":{"kind":"local"}} (the stack writes Cognito's)
 //   POST /api/session  e-mail + password → a token (users.ts)            Cognito InitiateAuth
-//   /api/*             the Bearer token verified → handleApi             API Gateway JWT authorizer + Lambda
+//   /api/*             the Bearer token verified, its user still there → handleApi   API Gateway JWT authorizer + Lambda
 //   POST /upload       a browser's PostObject form, its policy checked   S3 PostObject
 //   GET /s3/{bucket}/… a presigned GET, its signature checked            S3 GetObject
 //
@@ -486,7 +486,9 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
       body = read.body;
     }
     const token = bearer(req);
-    const claims: Claims | undefined = token ? tokens.verify(token) : undefined;
+    const verified: Claims | undefined = token ? tokens.verify(token) : undefined;
+    // and its user still in users.json (read afresh): a user removed by qtrack users remove is refused at once, not when the token expires
+    const claims = verified && users.holderOf(verified) ? verified : undefined;
     if (!claims) {
       // as API Gateway's JWT authorizer: no valid token, no handler
       apiError(res, 401, 'UNAUTHENTICATED', { zh: '请先登录（登录已过期或无效）', en: 'sign in first (the sign-in has expired or is not valid)' }, { 'WWW-Authenticate': 'Bearer realm="qtrack"' });

@@ -7,7 +7,9 @@
 // A token is a JWT as Cognito's ID tokens look to the API (sub, email,
 // cognito:groups), signed with HS256 and the data directory's own secret, for
 // one hour. Verification accepts exactly that and nothing else: alg HS256 (never
-// "none", never another), a signature compared in constant time, iss and exp.
+// "none", never another), a signature compared in constant time, iss and exp;
+// `qtrack serve` then also requires its user to be still in users.json
+// (LocalUsers.holderOf), so `qtrack users remove` takes effect at once.
 import { createHmac, randomBytes, randomUUID, scrypt, type ScryptOptions, timingSafeEqual } from 'node:crypto';
 import { chmodSync, closeSync, fchmodSync, fsyncSync, linkSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -126,6 +128,13 @@ export interface NewUser {
   password: string;
 }
 
+/** A password long enough for a local user; throws UsersError otherwise. */
+export function checkPassword(password: string): void {
+  if ([...password].length < MIN_PASSWORD_LENGTH) {
+    throw new UsersError(`密码至少需要 ${MIN_PASSWORD_LENGTH} 个字符`, `a password needs at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+}
+
 /** Checks and normalises a new user (e-mail, role, department, password); throws UsersError when something is wrong. */
 export function checkNewUser(input: NewUser): { email: string; role: Role; department?: string } {
   const email = normaliseEmail(input.email);
@@ -139,9 +148,7 @@ export function checkNewUser(input: NewUser): { email: string; role: Role; depar
   }
   const department = input.department === undefined ? undefined : resolveDepartment(input.department);
   if (input.department !== undefined && !department) throw new UsersError(`未知部门“${input.department}”`, `unknown department "${input.department}"`);
-  if ([...input.password].length < MIN_PASSWORD_LENGTH) {
-    throw new UsersError(`密码至少需要 ${MIN_PASSWORD_LENGTH} 个字符`, `a password needs at least ${MIN_PASSWORD_LENGTH} characters`);
-  }
+  checkPassword(input.password);
   return { email, role: input.role, ...(department ? { department: department.code } : {}) };
 }
 
@@ -164,9 +171,10 @@ function ageMs(path: string): number {
 
 /**
  * The users of one data directory. The file is read afresh by every call, so a
- * user added by `qtrack users add` while `qtrack serve` runs can sign in at once;
- * writers hold users.json.lock for the read-modify-write, so two `users add`
- * at once lose no one.
+ * user added by `qtrack users add` while `qtrack serve` runs can sign in at once,
+ * and one removed by `qtrack users remove` is refused at once (holderOf);
+ * writers hold users.json.lock for the read-modify-write and replace the file
+ * atomically, so two `users add` at once lose no one.
  */
 export class LocalUsers {
   readonly path: string;
@@ -226,10 +234,49 @@ export class LocalUsers {
       };
       if (at >= 0) users[at] = user;
       else users.push(user);
-      writeFileAtomic(this.path, JSON.stringify({ format: USERS_FORMAT, users }, null, 2) + '\n', 0o600);
+      this.write(users);
       const { password: _, ...summary } = user;
       return summary;
     });
+  }
+
+  /** Removes the user with this e-mail; an e-mail of no user is refused (UsersError). */
+  async remove(email: string): Promise<UserSummary> {
+    const normal = this.checkedEmail(email);
+    return this.locked(() => {
+      const users = this.all();
+      const at = users.findIndex((u) => u.email === normal);
+      if (at < 0) throw this.noSuchUser(normal);
+      const [removed] = users.splice(at, 1);
+      this.write(users);
+      const { password: _, ...summary } = removed!;
+      return summary;
+    });
+  }
+
+  /** Gives the user with this e-mail a new password (the old one stops working); an e-mail of no user is refused (UsersError). */
+  async setPassword(email: string, password: string): Promise<UserSummary> {
+    const normal = this.checkedEmail(email);
+    checkPassword(password);
+    const hash = await hashPassword(password);
+    return this.locked(() => {
+      const users = this.all();
+      const user = users.find((u) => u.email === normal);
+      if (!user) throw this.noSuchUser(normal);
+      user.password = hash;
+      this.write(users);
+      const { password: _, ...summary } = user;
+      return summary;
+    });
+  }
+
+  /**
+   * The user a verified token was issued to, while that user is still in the
+   * file (the same id and e-mail); undefined once they were removed, so a token
+   * stops working at once rather than when it expires.
+   */
+  holderOf(claims: Pick<Claims, 'sub' | 'email'>): LocalUser | undefined {
+    return this.all().find((u) => u.id === claims.sub && u.email === claims.email);
   }
 
   /** The user with this e-mail and password; undefined otherwise (an unknown e-mail costs as much time as a wrong password). */
@@ -237,6 +284,21 @@ export class LocalUsers {
     const user = this.find(email);
     const ok = await verifyPassword(password, user?.password ?? (await decoyHash()));
     return user && ok ? user : undefined;
+  }
+
+  private checkedEmail(raw: string): string {
+    const email = normaliseEmail(raw);
+    if (!email) throw new UsersError(`“${raw}”不是有效的电子邮件地址`, `"${raw}" is not a valid e-mail address`);
+    return email;
+  }
+
+  private noSuchUser(email: string): UsersError {
+    return new UsersError(`找不到用户 ${email}（用 qtrack users list 查看）`, `no user ${email} (list them with qtrack users list)`);
+  }
+
+  /** Replaces the file whole (temp + rename), mode 0600; the caller holds the lock. */
+  private write(users: LocalUser[]): void {
+    writeFileAtomic(this.path, JSON.stringify({ format: USERS_FORMAT, users }, null, 2) + '\n', 0o600);
   }
 
   private async locked<T>(fn: () => T): Promise<T> {

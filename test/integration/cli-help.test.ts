@@ -40,6 +40,8 @@ const OPTIONS: Record<string, string[]> = {
   serve: ['--port'],
   'users add': ['--email', '--department', '--office', '--password'],
   'users list': [],
+  'users remove': ['--email'],
+  'users password': ['--email', '--password'],
 };
 
 const indicatorsCsv = () => {

@@ -272,8 +272,30 @@ describe('qtrack serve: the token', () => {
       expect(r.status, name).toBe(401);
       expect(r.json().error.code).toBe('UNAUTHENTICATED');
     }
-    // the same claims signed with the data directory's secret pass: the refusals above are for what was wrong
-    expect((await call(base, 'GET', '/api/me', { headers: auth(signToken(claims() as never, secret)) })).status).toBe(200);
+    // the same claims of a user in users.json, signed with the data directory's secret, pass: the refusals above are for what was wrong
+    const office = new LocalUsers(dataDir).find(OFFICE.email)!;
+    expect((await call(base, 'GET', '/api/me', { headers: auth(signToken(claims({ sub: office.id, email: office.email }) as never, secret)) })).status).toBe(200);
+    // well signed, but for no user of the file (sub "x"; or a real id with another e-mail)
+    for (const over of [{}, { sub: office.id }]) expect((await call(base, 'GET', '/api/me', { headers: auth(signToken(claims(over) as never, secret)) })).status).toBe(401);
+  });
+
+  it('a user removed while it serves (LocalUsers.remove, as qtrack users remove beside it): the same token → 401 at once, sign-in refused', async () => {
+    const gone = { email: 'leaving@example.gov.cn', password: 'leaving-pass' };
+    const users = new LocalUsers(dataDir);
+    await users.add({ ...gone, role: 'clerk', department: 'health' });
+    const token = (await signIn(gone.email, gone.password)).json().token as string;
+    expect((await call(base, 'GET', '/api/me', { headers: auth(token) })).status).toBe(200);
+    await users.remove(gone.email);
+    const r = await call(base, 'GET', '/api/me', { headers: auth(token) });
+    expect(r.status).toBe(401);
+    expect(r.json().error.code).toBe('UNAUTHENTICATED');
+    expect((await call(base, 'GET', '/api/quarters', { headers: auth(token) })).status).toBe(401);
+    expect((await signIn(gone.email, gone.password)).status).toBe(401);
+    // added again under the same e-mail: a new user (a new id), the old token stays refused
+    await users.add({ ...gone, role: 'clerk', department: 'health' });
+    expect((await call(base, 'GET', '/api/me', { headers: auth(token) })).status).toBe(401);
+    // the others' tokens are untouched
+    expect((await call(base, 'GET', '/api/me', { headers: auth(tokens.a) })).status).toBe(200);
   });
 
   it('a good token only in a cookie or the query string → 401', async () => {

@@ -1,8 +1,10 @@
-// qtrack users add / list: the portal's users. Locally they live in the data
-// directory (users.ts) and sign in to `qtrack serve`; with --aws / QTRACK_STACK
-// they are made in the deployed stack's Cognito user pool (the stack output
-// UserPoolId), e-mail as the user name, in the group of their role (office or
-// dept-{code}).
+// qtrack users add / list / remove / password: the portal's users. Locally they
+// live in the data directory (users.ts) and sign in to `qtrack serve`; with --aws
+// / QTRACK_STACK they are made in the deployed stack's Cognito user pool (the
+// stack output UserPoolId), e-mail as the user name, in the group of their role
+// (office or dept-{code}). A user removed locally is refused by a running
+// `qtrack serve` at once; one deleted from Cognito keeps an ID token it holds
+// until it expires (API Gateway's JWT authorizer checks no user list).
 import type { Command } from 'commander';
 import { departmentGroup, OFFICE_GROUP } from '../../core/api/types';
 import { department as departmentOf } from '../../core/catalog';
@@ -18,11 +20,20 @@ interface AddOptions extends GlobalOptions {
   office?: boolean;
 }
 
+interface RemoveOptions extends GlobalOptions {
+  email?: string;
+}
+
+interface PasswordOptions extends GlobalOptions {
+  email?: string;
+  password?: string;
+}
+
 export function usersCommand(program: Command, cli: Cli): void {
   const users = program
     .command('users')
-    .usage('add|list [options]')
-    .summary('门户用户：添加、列出 / the portal’s users: add, list')
+    .usage('add|list|remove|password [options]')
+    .summary('门户用户：添加、列出、删除、重设密码 / the portal’s users: add, list, remove, new password')
     .description(
       bi(
         '门户的用户：本地保存在数据目录中（供 qtrack serve 登录）；加 --aws 时在已部署堆栈的 Cognito 用户池中',
@@ -53,6 +64,33 @@ export function usersCommand(program: Command, cli: Cli): void {
     .summary('列出用户 / list the users')
     .description(bi('列出用户：电子邮件、角色、部门、创建时间', 'list the users: e-mail, role, department, created'));
   withGlobalOptions(list).action((opts: GlobalOptions) => cli.run(opts, () => listUsers(cli, opts)));
+
+  const remove = users
+    .command('remove')
+    .usage('--email E [--aws]')
+    .summary('删除用户 / remove a user')
+    .description(
+      bi(
+        '删除一个用户（如填报人离职）。本地：从数据目录中删除，该用户已持有的登录立即失效（正在运行的 qtrack serve 也是）；--aws 时从 Cognito 用户池中删除，已发出的 ID 令牌在到期前（最多 1 小时）仍可用。找不到该用户时报错（退出码 2）',
+        "remove a user (a clerk who left, say). Locally from the data directory, and a sign-in the user holds stops working at once (in a running qtrack serve too); with --aws from the Cognito user pool, where an ID token already issued works until it expires (1 hour at most). An e-mail of no user is an error (exit 2)",
+      ),
+    )
+    .option('--email <E>', bi('要删除的用户的电子邮件地址（必填）', 'the e-mail address of the user to remove (required)'), optionValue('email'));
+  withGlobalOptions(remove).action((opts: RemoveOptions) => cli.run(opts, () => removeUser(cli, opts)));
+
+  const password = users
+    .command('password')
+    .usage('--email E [--password P] [--aws]')
+    .summary('重设密码 / set a new password')
+    .description(
+      bi(
+        '给用户设置新密码（如忘记密码），旧密码随即失效。不给 --password 时生成一个密码并只显示这一次。本地：新密码立即可用；--aws 时它是临时密码（下次登录时须修改，门户会提示），不发邮件。找不到该用户时报错（退出码 2）',
+        'give a user a new password (a forgotten one, say); the old one stops working. Without --password one is generated and shown this once. Locally the new password works at once; with --aws it is a temporary password (changed at the next sign-in, the portal asks) and no e-mail is sent. An e-mail of no user is an error (exit 2)',
+      ),
+    )
+    .option('--email <E>', bi('用户的电子邮件地址（必填）', "the user's e-mail address (required)"), optionValue('email'))
+    .option('--password <P>', bi('新密码（至少 8 个字符；省略则生成）', 'the new password (at least 8 characters; generated when omitted)'), optionValue('password'));
+  withGlobalOptions(password).action((opts: PasswordOptions) => cli.run(opts, () => setPassword(cli, opts)));
 }
 
 type Role = 'office' | 'clerk';
@@ -71,28 +109,45 @@ function roleOf(opts: AddOptions): { role: Role; department?: string } {
 const roleText = (role: Role, department?: string) =>
   role === 'office' ? '质量办 / office' : `部门填报人 / clerk, ${department} ${department ? departmentOf(department).name : ''}`.trim();
 
-async function addUser({ io }: Cli, opts: AddOptions): Promise<number> {
+/** The --email of a command, normalised; missing or not an e-mail is a usage error. */
+async function emailOf(opts: { email?: string }): Promise<string> {
   if (opts.email === undefined) throw new UsageError('缺少 --email（电子邮件地址）', 'missing --email (an e-mail address)');
-  const { role, department } = roleOf(opts);
-  const { normaliseEmail, MIN_PASSWORD_LENGTH } = await import('../users');
+  const { normaliseEmail } = await import('../users');
   const email = normaliseEmail(opts.email);
   if (!email) throw new UsageError(`“${opts.email}”不是有效的电子邮件地址`, `"${opts.email}" is not a valid e-mail address`);
-  if (opts.password !== undefined && [...opts.password].length < MIN_PASSWORD_LENGTH) {
+  return email;
+}
+
+/** A --password given is long enough (the pool's own policy is checked by Cognito). */
+async function checkPasswordOption(password: string | undefined): Promise<void> {
+  const { MIN_PASSWORD_LENGTH } = await import('../users');
+  if (password !== undefined && [...password].length < MIN_PASSWORD_LENGTH) {
     throw new UsageError(`密码至少需要 ${MIN_PASSWORD_LENGTH} 个字符`, `a password needs at least ${MIN_PASSWORD_LENGTH} characters`);
   }
-  const stack = stackOf(opts);
-  if (stack) return addCognitoUser(io, opts, stack, { email, role, department, password: opts.password });
+}
 
-  const [{ LocalUsers, generatePassword, UsersError }, { openDataDir }] = await Promise.all([import('../users'), import('../data-dir')]);
-  const dir = openDataDir(opts.dataDir ?? DEFAULT_DATA_DIR, true);
-  const password = opts.password ?? generatePassword();
-  let user;
+/** Runs a change of the local users file; its UsersError (no such user, damaged file, locked) is a usage error. */
+async function local<T>(fn: () => Promise<T> | T): Promise<T> {
+  const { UsersError } = await import('../users');
   try {
-    user = await new LocalUsers(dir.root).add({ email, role, ...(department ? { department } : {}), password });
+    return await fn();
   } catch (err) {
     if (err instanceof UsersError) throw new UsageError(err.zh, err.en);
     throw err;
   }
+}
+
+async function addUser({ io }: Cli, opts: AddOptions): Promise<number> {
+  const email = await emailOf(opts);
+  const { role, department } = roleOf(opts);
+  await checkPasswordOption(opts.password);
+  const stack = stackOf(opts);
+  if (stack) return addCognitoUser(io, opts, stack, { email, role, department, password: opts.password });
+
+  const [{ LocalUsers, generatePassword }, { openDataDir }] = await Promise.all([import('../users'), import('../data-dir')]);
+  const dir = openDataDir(opts.dataDir ?? DEFAULT_DATA_DIR, true);
+  const password = opts.password ?? generatePassword();
+  const user = await local(() => new LocalUsers(dir.root).add({ email, role, ...(department ? { department } : {}), password }));
   const generated = opts.password === undefined;
   if (opts.json) {
     printJson(io, { email: user.email, role: user.role, ...(user.department ? { department: user.department } : {}), createdAt: user.createdAt, ...(generated ? { password } : {}) });
@@ -105,18 +160,51 @@ async function addUser({ io }: Cli, opts: AddOptions): Promise<number> {
   return 0;
 }
 
+async function removeUser({ io }: Cli, opts: RemoveOptions): Promise<number> {
+  const email = await emailOf(opts);
+  const stack = stackOf(opts);
+  if (stack) return removeCognitoUser(io, opts, stack, email);
+  const [{ LocalUsers }, { openDataDir }] = await Promise.all([import('../users'), import('../data-dir')]);
+  const dir = openDataDir(opts.dataDir ?? DEFAULT_DATA_DIR, false);
+  const user = await local(() => new LocalUsers(dir.root).remove(email));
+  if (opts.json) {
+    printJson(io, { email: user.email, role: user.role, ...(user.department ? { department: user.department } : {}), removed: true });
+    return 0;
+  }
+  io.out(`已删除用户 / user removed: ${user.email}（${roleText(user.role, user.department)}）`);
+  io.out(`  数据目录 / data directory: ${dir.root}`);
+  io.out('  该用户已无法登录，已持有的登录也立即失效 / the user can no longer sign in, and a sign-in they hold stops working at once');
+  return 0;
+}
+
+async function setPassword({ io }: Cli, opts: PasswordOptions): Promise<number> {
+  const email = await emailOf(opts);
+  await checkPasswordOption(opts.password);
+  const stack = stackOf(opts);
+  const { generatePassword } = await import('../users');
+  const generated = opts.password === undefined;
+  const password = opts.password ?? generatePassword();
+  if (stack) return setCognitoPassword(io, opts, stack, email, password, generated);
+  const [{ LocalUsers }, { openDataDir }] = await Promise.all([import('../users'), import('../data-dir')]);
+  const dir = openDataDir(opts.dataDir ?? DEFAULT_DATA_DIR, false);
+  const user = await local(() => new LocalUsers(dir.root).setPassword(email, password));
+  if (opts.json) {
+    printJson(io, { email: user.email, role: user.role, ...(user.department ? { department: user.department } : {}), ...(generated ? { password } : {}) });
+    return 0;
+  }
+  io.out(`已设置新密码 / new password set: ${user.email}（${roleText(user.role, user.department)}）`);
+  io.out(`  数据目录 / data directory: ${dir.root}`);
+  if (generated) io.out(`  密码（只显示这一次，请转交本人）/ password (shown this once; pass it on): ${password}`);
+  io.out('  旧密码已失效 / the old password no longer works');
+  return 0;
+}
+
 async function listUsers({ io }: Cli, opts: GlobalOptions): Promise<number> {
   const stack = stackOf(opts);
   if (stack) return listCognitoUsers(io, opts, stack);
-  const [{ LocalUsers, UsersError }, { openDataDir }] = await Promise.all([import('../users'), import('../data-dir')]);
+  const [{ LocalUsers }, { openDataDir }] = await Promise.all([import('../users'), import('../data-dir')]);
   const dir = openDataDir(opts.dataDir ?? DEFAULT_DATA_DIR, false);
-  let users;
-  try {
-    users = new LocalUsers(dir.root).list();
-  } catch (err) {
-    if (err instanceof UsersError) throw new UsageError(err.zh, err.en);
-    throw err;
-  }
+  const users = await local(() => new LocalUsers(dir.root).list());
   if (opts.json) {
     printJson(io, { users: users.map(({ id: _, ...u }) => u) });
     return 0;
@@ -204,6 +292,58 @@ async function addCognitoUser(io: Io, opts: GlobalOptions, stack: string, user: 
       ? '  已设为临时密码，未发邮件；首次登录时须设置新密码 / the temporary password is set, no e-mail sent; a new one is set at first sign-in'
       : '  Cognito 已发送含临时密码的邀请邮件 / Cognito e-mailed an invitation with a temporary password',
   );
+  return 0;
+}
+
+/** A Cognito call on one user of the pool: its UserNotFoundException is "no such user", anything else AWS's failure. */
+async function onCognitoUser<T>(pool: string, email: string, what: { zh: string; en: string }, fn: (cognito: import('@aws-sdk/client-cognito-identity-provider').CognitoIdentityProviderClient) => Promise<T>): Promise<T> {
+  const { CognitoIdentityProviderClient } = await import('@aws-sdk/client-cognito-identity-provider');
+  const cognito = new CognitoIdentityProviderClient({});
+  try {
+    return await fn(cognito);
+  } catch (err) {
+    const name = (err as { name?: string }).name;
+    if (name === 'UserNotFoundException') {
+      throw new StackError(`用户池 ${pool} 中没有用户 ${email}（用 qtrack users list --aws 查看）`, `no user ${email} in pool ${pool} (list them with qtrack users list --aws)`, { cause: err });
+    }
+    if (name === 'InvalidPasswordException') {
+      throw new StackError(`密码不符合用户池的密码策略：${(err as Error).message}`, `the password does not meet the pool's password policy: ${(err as Error).message}`, { cause: err });
+    }
+    throw awsFailure(err, what);
+  } finally {
+    cognito.destroy();
+  }
+}
+
+async function removeCognitoUser(io: Io, opts: GlobalOptions, stack: string, email: string): Promise<number> {
+  const pool = await userPoolOf(stack);
+  const { AdminDeleteUserCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+  await onCognitoUser(pool, email, { zh: `未能从用户池 ${pool} 中删除用户 ${email}`, en: `could not remove user ${email} from pool ${pool}` }, (cognito) =>
+    cognito.send(new AdminDeleteUserCommand({ UserPoolId: pool, Username: email })),
+  );
+  if (opts.json) {
+    printJson(io, { email, userPoolId: pool, removed: true });
+    return 0;
+  }
+  io.out(`已从用户池 ${pool} 中删除用户 / user removed from pool ${pool}: ${email}`);
+  io.out('  该用户已无法登录；已发出的 ID 令牌在到期前（最多 1 小时）仍可用 / the user can no longer sign in; an ID token already issued works until it expires (1 hour at most)');
+  return 0;
+}
+
+async function setCognitoPassword(io: Io, opts: GlobalOptions, stack: string, email: string, password: string, generated: boolean): Promise<number> {
+  const pool = await userPoolOf(stack);
+  const { AdminSetUserPasswordCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+  // Permanent false: the user's status becomes FORCE_CHANGE_PASSWORD, and the portal asks for a new one (NEW_PASSWORD_REQUIRED)
+  await onCognitoUser(pool, email, { zh: `未能为用户池 ${pool} 中的用户 ${email} 设置密码`, en: `could not set the password of user ${email} in pool ${pool}` }, (cognito) =>
+    cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool, Username: email, Password: password, Permanent: false })),
+  );
+  if (opts.json) {
+    printJson(io, { email, userPoolId: pool, temporary: true, ...(generated ? { password } : {}) });
+    return 0;
+  }
+  io.out(`已在用户池 ${pool} 中设置临时密码 / temporary password set in pool ${pool}: ${email}`);
+  if (generated) io.out(`  临时密码（只显示这一次，请转交本人）/ temporary password (shown this once; pass it on): ${password}`);
+  io.out('  未发邮件；下次登录时须设置新密码 / no e-mail sent; a new password is set at the next sign-in');
   return 0;
 }
 

@@ -1,5 +1,5 @@
 // The portal's local users and tokens (functions/local/users.ts) and the
-// `qtrack users` command: locally in the data directory, and with --aws against a
+// `qtrack users` command (add, list, remove, password): locally in the data directory, and with --aws against a
 // fake CloudFormation + Cognito endpoint on 127.0.0.1 that records every call.
 import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -117,6 +117,47 @@ describe('users in the data directory', () => {
     await Promise.all(Array.from({ length: 6 }, (_, i) => users.add({ email: `u${i}@b.cn`, role: 'office', password: 'pass-word' })));
     expect(users.list().map((u) => u.email).sort()).toEqual(['u0@b.cn', 'u1@b.cn', 'u2@b.cn', 'u3@b.cn', 'u4@b.cn', 'u5@b.cn']);
     expect(existsSync(join(root, `${USERS_FILE}.lock`))).toBe(false);
+  });
+
+  it('removes a user and sets a new password, under the lock, written atomically; an unknown e-mail is refused', async () => {
+    const root = tmp();
+    const users = new LocalUsers(root);
+    const clerk = await users.add({ email: 'clerk@b.cn', role: 'clerk', department: 'health', password: 'old-password' });
+    await users.add({ email: 'office@b.cn', role: 'office', password: 'office-pass' });
+    const token = { sub: clerk.id, email: clerk.email };
+    expect(users.holderOf(token)?.id).toBe(clerk.id);
+    expect(users.holderOf({ sub: 'someone-else', email: clerk.email })).toBeUndefined();
+
+    const changed = await users.setPassword(' CLERK@b.cn', 'new-password');
+    expect(changed).toMatchObject({ id: clerk.id, email: 'clerk@b.cn', role: 'clerk', department: 'health' });
+    expect(changed).not.toHaveProperty('password');
+    expect(await users.authenticate('clerk@b.cn', 'new-password')).toMatchObject({ id: clerk.id });
+    expect(await users.authenticate('clerk@b.cn', 'old-password')).toBeUndefined();
+    await expect(users.setPassword('clerk@b.cn', 'short')).rejects.toThrow(/at least 8/);
+    await expect(users.setPassword('nobody@b.cn', 'long-enough')).rejects.toThrow(/找不到用户 nobody@b\.cn.*no user nobody@b\.cn/);
+
+    // a dead process's lock is taken over, as for add
+    writeFileSync(join(root, `${USERS_FILE}.lock`), '999999999');
+    expect(await users.remove('Clerk@B.cn')).toMatchObject({ id: clerk.id, email: 'clerk@b.cn' });
+    expect(users.list().map((u) => u.email)).toEqual(['office@b.cn']);
+    expect(users.holderOf(token)).toBeUndefined();
+    expect(await users.authenticate('clerk@b.cn', 'new-password')).toBeUndefined();
+    await expect(users.remove('clerk@b.cn')).rejects.toThrow(UsersError);
+    await expect(users.remove('not an e-mail')).rejects.toThrow(/not a valid e-mail/);
+    if (posix) expect(statSync(join(root, USERS_FILE)).mode & 0o777).toBe(0o600);
+    expect(readdirSync(root).sort()).toEqual([USERS_FILE]);
+
+    // added again: a new id, so a token of the one removed stays refused
+    const again = await users.add({ email: 'clerk@b.cn', role: 'office', password: 'pass-word' });
+    expect(again.id).not.toBe(clerk.id);
+    expect(users.holderOf(token)).toBeUndefined();
+  });
+
+  it('a remove beside adds loses no one else', async () => {
+    const users = new LocalUsers(tmp());
+    await users.add({ email: 'gone@b.cn', role: 'office', password: 'pass-word' });
+    await Promise.all([users.remove('gone@b.cn'), ...Array.from({ length: 4 }, (_, i) => users.add({ email: `u${i}@b.cn`, role: 'office', password: 'pass-word' }))]);
+    expect(users.list().map((u) => u.email).sort()).toEqual(['u0@b.cn', 'u1@b.cn', 'u2@b.cn', 'u3@b.cn']);
   });
 
   it('says so when the file is damaged', () => {
@@ -239,6 +280,66 @@ describe('qtrack users add / list, locally', () => {
   });
 });
 
+describe('qtrack users remove / password, locally', () => {
+  it('password: a generated one printed once, or the one given; the old one stops working', async () => {
+    const dir = join(tmp(), 'data');
+    expect((await run('users', 'add', '--email', 'clerk@example.gov.cn', '--department', 'health', '--password', 'first-pass', '--data-dir', dir)).code).toBe(0);
+    const r = await run('users', 'password', '--email', 'Clerk@Example.gov.cn', '--data-dir', dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('已设置新密码 / new password set: clerk@example.gov.cn');
+    const password = /password \(shown this once; pass it on\): (\S+)/.exec(r.out)?.[1];
+    expect(password).toHaveLength(16);
+    const users = new LocalUsers(dir);
+    expect(await users.authenticate('clerk@example.gov.cn', password!)).toBeDefined();
+    expect(await users.authenticate('clerk@example.gov.cn', 'first-pass')).toBeUndefined();
+
+    const given = await run('users', 'password', '--email', 'clerk@example.gov.cn', '--password', 'third-pass', '--data-dir', dir, '--json');
+    expect(given.code).toBe(0);
+    expect(JSON.parse(given.out)).toEqual({ email: 'clerk@example.gov.cn', role: 'clerk', department: 'health' });
+    expect(await users.authenticate('clerk@example.gov.cn', 'third-pass')).toBeDefined();
+    const json = JSON.parse((await run('users', 'password', '--email', 'clerk@example.gov.cn', '--data-dir', dir, '--json')).out);
+    expect(await users.authenticate('clerk@example.gov.cn', json.password)).toBeDefined();
+  });
+
+  it('remove: the user is gone from the file and from list', async () => {
+    const dir = join(tmp(), 'data');
+    for (const email of ['a@example.gov.cn', 'b@example.gov.cn']) expect((await run('users', 'add', '--email', email, '--office', '--data-dir', dir)).code).toBe(0);
+    const r = await run('users', 'remove', '--email', 'A@example.gov.cn', '--data-dir', dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('已删除用户 / user removed: a@example.gov.cn（质量办 / office）');
+    expect(new LocalUsers(dir).list().map((u) => u.email)).toEqual(['b@example.gov.cn']);
+    const json = await run('users', 'remove', '--email', 'b@example.gov.cn', '--data-dir', dir, '--json');
+    expect(JSON.parse(json.out)).toEqual({ email: 'b@example.gov.cn', role: 'office', removed: true });
+    expect(new LocalUsers(dir).list()).toEqual([]);
+  });
+
+  it.each([
+    [['remove', '--email', 'nobody@example.gov.cn'], /找不到用户 nobody@example\.gov\.cn（用 qtrack users list 查看）.*no user nobody@example\.gov\.cn/],
+    [['password', '--email', 'nobody@example.gov.cn'], /找不到用户 nobody@example\.gov\.cn.*no user nobody@example\.gov\.cn/],
+    [['remove'], /缺少 --email.*missing --email/],
+    [['password', '--email', 'nope'], /不是有效的电子邮件地址.*not a valid e-mail/],
+    [['password', '--email', 'a@example.gov.cn', '--password', 'short'], /至少需要 8 个字符.*at least 8/],
+  ])('users %j → exit 2, one line', async (args, message) => {
+    const dir = join(tmp(), 'data');
+    expect((await run('users', 'add', '--email', 'a@example.gov.cn', '--office', '--data-dir', dir)).code).toBe(0);
+    const r = await run('users', ...args, '--data-dir', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(new LocalUsers(dir).list().map((u) => u.email)).toEqual(['a@example.gov.cn']);
+  });
+
+  it('remove and password on a data directory that does not exist: exit 2, none made', async () => {
+    const dir = join(tmp(), 'none');
+    for (const sub of ['remove', 'password']) {
+      const r = await run('users', sub, '--email', 'a@example.gov.cn', '--data-dir', dir);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/不存在或为空/);
+    }
+    expect(existsSync(dir)).toBe(false);
+  });
+});
+
 // ---------------------------------------------------------------------------
 // --aws: a fake CloudFormation (DescribeStacks, Query/XML) and Cognito (JSON 1.1) on 127.0.0.1
 
@@ -270,6 +371,13 @@ async function fakeAws(): Promise<{ url: string; calls: Call[]; close(): Promise
           return json(200, { User: { Username: body.Username, Attributes: body.UserAttributes, UserStatus: 'FORCE_CHANGE_PASSWORD', Enabled: true } });
         }
         if (action === 'AdminAddUserToGroup') return json(200, {});
+        if ((action === 'AdminDeleteUser' || action === 'AdminSetUserPassword') && body.Username === 'nobody@example.gov.cn') {
+          return json(400, { __type: 'UserNotFoundException', message: 'User does not exist.' });
+        }
+        if (action === 'AdminSetUserPassword' && body.Password === 'too-simple') {
+          return json(400, { __type: 'InvalidPasswordException', message: 'Password does not conform to policy: Password must have uppercase characters' });
+        }
+        if (action === 'AdminDeleteUser' || action === 'AdminSetUserPassword') return json(200, {});
         if (action === 'ListUsers') {
           return json(200, {
             Users: [
@@ -424,11 +532,65 @@ describe('qtrack users --aws: the stack’s Cognito user pool', () => {
     });
   });
 
+  it('remove: AdminDeleteUser on the stack’s pool, the e-mail as user name', async () => {
+    const before = fake.calls.length;
+    const r = await run('users', 'remove', '--aws', '--email', 'Clerk@Example.gov.cn');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`user removed from pool ${POOL}: clerk@example.gov.cn`);
+    expect(r.out).toMatch(/1 hour at most/);
+    expect(since(before)).toEqual([
+      { action: 'DescribeStacks', body: { Action: 'DescribeStacks', Version: '2010-05-15', StackName: 'Qtrack' } },
+      { action: 'AdminDeleteUser', body: { UserPoolId: POOL, Username: 'clerk@example.gov.cn' } },
+    ]);
+    const json = await run('users', 'remove', '--aws', '--email', 'office@example.gov.cn', '--json');
+    expect(JSON.parse(json.out)).toEqual({ email: 'office@example.gov.cn', userPoolId: POOL, removed: true });
+  });
+
+  it('password: AdminSetUserPassword, Permanent false (changed at the next sign-in); a generated one printed once', async () => {
+    const before = fake.calls.length;
+    const r = await run('users', 'password', '--aws', '--email', 'clerk@example.gov.cn', '--password', 'Temp-pass-22');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`temporary password set in pool ${POOL}: clerk@example.gov.cn`);
+    expect(r.out).not.toContain('Temp-pass-22');
+    expect(since(before)).toEqual([
+      { action: 'DescribeStacks', body: { Action: 'DescribeStacks', Version: '2010-05-15', StackName: 'Qtrack' } },
+      { action: 'AdminSetUserPassword', body: { UserPoolId: POOL, Username: 'clerk@example.gov.cn', Password: 'Temp-pass-22', Permanent: false } },
+    ]);
+
+    const mark = fake.calls.length;
+    const generated = await run('users', 'password', '--aws', '--email', 'clerk@example.gov.cn');
+    expect(generated.code).toBe(0);
+    const password = /temporary password \(shown this once; pass it on\): (\S+)/.exec(generated.out)?.[1];
+    expect(password).toHaveLength(16);
+    expect(since(mark)[1]).toEqual({ action: 'AdminSetUserPassword', body: { UserPoolId: POOL, Username: 'clerk@example.gov.cn', Password: password, Permanent: false } });
+    const json = JSON.parse((await run('users', 'password', '--aws', '--email', 'clerk@example.gov.cn', '--json')).out);
+    expect(json).toMatchObject({ email: 'clerk@example.gov.cn', userPoolId: POOL, temporary: true });
+    expect(json.password).toHaveLength(16);
+  });
+
+  it.each([
+    [['remove', '--email', 'nobody@example.gov.cn'], /用户池 us-east-1_QtrackTest 中没有用户 nobody@example\.gov\.cn.*no user nobody@example\.gov\.cn in pool/],
+    [['password', '--email', 'nobody@example.gov.cn'], /中没有用户 nobody@example\.gov\.cn.*no user nobody@example\.gov\.cn in pool/],
+    [['password', '--email', 'clerk@example.gov.cn', '--password', 'too-simple'], /不符合用户池的密码策略.*password policy: .*must have uppercase/],
+  ])('users %j --aws → exit 2, one bilingual line', async (args, message) => {
+    const r = await run('users', ...args, '--aws');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
   it('--aws with --data-dir is refused before anything is sent', async () => {
     const before = fake.calls.length;
     const r = await run('users', 'add', '--aws', '--data-dir', tmp(), '--email', 'a@b.cn', '--office');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--data-dir 与 --aws 不能同时使用/);
+    for (const sub of ['remove', 'password']) {
+      const other = await run('users', sub, '--aws', '--data-dir', tmp(), '--email', 'a@b.cn');
+      expect(other.code).toBe(2);
+      expect(other.err).toMatch(/--data-dir 与 --aws 不能同时使用/);
+    }
     expect(fake.calls.length).toBe(before);
   });
 });
