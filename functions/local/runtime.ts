@@ -55,7 +55,7 @@ export async function openLocalPipeline(options: LocalOptions): Promise<LocalPip
   const clock: Clock = replay || options.clock || { now: () => new Date() };
   const publisher: AlertPublisher | undefined = options.onAlert && { publish: async (a) => options.onAlert!(a) };
   const deps: PipelineDeps = composePipeline({
-    ...awsStores(clients, { table: TABLE.logicalName, submissionsBucket: BUCKETS.submissions, reportsBucket: BUCKETS.reports }),
+    ...awsStores(clients, { table: TABLE.logicalName, submissionsBucket: BUCKETS.submissions, reportsBucket: BUCKETS.reports, scanUnfiled: true }),
     publisher,
     clock,
     logger: options.logger,

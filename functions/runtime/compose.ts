@@ -30,12 +30,14 @@ export interface StoreNames {
   table: string;
   submissionsBucket: string;
   reportsBucket: string;
+  /** an old local data dir may hold versions saved before their id was filed: findVersion scans for them */
+  scanUnfiled?: boolean;
 }
 
 /** The stores on DynamoDB and S3 (in AWS, or the embedded dynalite and s3rver). */
 export function awsStores(clients: { dynamodb: DynamoDBClient; s3: S3Client }, names: StoreNames): Stores {
   return {
-    submissions: new DynamoSubmissionRepository(clients.dynamodb, names.table),
+    submissions: new DynamoSubmissionRepository(clients.dynamodb, names.table, names.scanUnfiled ?? false),
     alerts: new DynamoAlertRepository(clients.dynamodb, names.table),
     uploads: new S3ObjectStore(clients.s3, names.submissionsBucket),
     reports: new S3ObjectStore(clients.s3, names.reportsBucket),

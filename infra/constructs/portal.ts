@@ -375,7 +375,8 @@ export class Portal extends Construct {
         Source.asset(assetsDir),
         // last, so it replaces any config.json of a local build
         Source.jsonData('config.json', {
-          auth: { kind: 'cognito', region, userPoolId: this.userPool.userPoolId, clientId: this.client.userPoolClientId },
+          // the endpoint as the CSP names it (the partition's suffix: amazonaws.com.cn in China)
+          auth: { kind: 'cognito', region, endpoint: cognitoEndpoint, userPoolId: this.userPool.userPoolId, clientId: this.client.userPoolClientId },
           api: API_PATH,
         }),
       ],
@@ -412,7 +413,8 @@ export class Portal extends Construct {
           CORSRules: [
             {
               ID: 'portal-uploads',
-              AllowedOrigins: [this.origin],
+              // with its own domain the distribution still answers on *.cloudfront.net too: uploads from either page work
+              AllowedOrigins: props.domain ? [this.origin, `https://${this.distribution.distributionDomainName}`] : [this.origin],
               AllowedMethods: ['POST'],
               AllowedHeaders: ['content-type'],
               MaxAgeSeconds: 3600,

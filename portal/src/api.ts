@@ -3,7 +3,7 @@
 // to sign-in; an error answer becomes an ApiError with the API's bilingual message.
 import type { Lang, ValidationReport } from '../../functions/core/model';
 import { apiPath } from './api-base';
-import { clearSession, session } from './auth';
+import { clearSession, liveSession } from './auth';
 import { T } from './text';
 import type {
   AlertsAnswer,
@@ -47,7 +47,7 @@ function url(path: string, query?: Query): string {
 }
 
 async function send(method: 'GET' | 'POST', path: string, query?: Query, body?: unknown, accept = 'application/json'): Promise<Response> {
-  const s = session();
+  const s = await liveSession();
   if (!s) {
     onUnauthenticated(T.expired);
     throw new ApiError(401, 'UNAUTHENTICATED', T.expired);

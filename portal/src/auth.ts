@@ -3,7 +3,8 @@
 // only as `Authorization: Bearer` to the API (api.ts).
 //   local:   POST /api/session { email, password } → { token, expiresAt }
 //   cognito: InitiateAuth USER_PASSWORD_AUTH at cognito-idp.{region}.amazonaws.com
-//            → the IdToken; NEW_PASSWORD_REQUIRED → RespondToAuthChallenge.
+//            → the IdToken (and the refresh token, which renews it: REFRESH_TOKEN_AUTH);
+//            NEW_PASSWORD_REQUIRED → RespondToAuthChallenge.
 import type { Lang } from '../../functions/core/model';
 import { apiPath } from './api-base';
 import { T } from './text';
@@ -13,6 +14,8 @@ export interface Session {
   token: string;
   expiresAt: string;
   email: string;
+  /** Cognito's refresh token: a new ID token before this one runs out (12 hours, the pool client's setting) */
+  refreshToken?: string;
 }
 
 const KEY = 'qtrack.session';
@@ -26,7 +29,14 @@ function storage(): Storage | undefined {
   }
 }
 
-/** The session, unless there is none or it has expired. */
+/** The pool whose refresh tokens this portal may use (main.ts sets it from /config.json). */
+let pool: Extract<AuthConfig, { kind: 'cognito' }> | undefined;
+
+export function useAuthConfig(auth: AuthConfig): void {
+  pool = auth.kind === 'cognito' ? auth : undefined;
+}
+
+/** The session, unless there is none or it has expired (and cannot be refreshed). */
 export function session(): Session | undefined {
   if (!current) {
     try {
@@ -37,8 +47,42 @@ export function session(): Session | undefined {
       current = undefined;
     }
   }
-  if (current && !(Date.parse(current.expiresAt) > Date.now())) clearSession();
+  if (current && !(Date.parse(current.expiresAt) > Date.now()) && !(current.refreshToken && pool)) clearSession();
   return current;
+}
+
+/** A new ID token this long before the old one runs out. */
+const REFRESH_BEFORE_MS = 5 * 60_000;
+let refreshing: Promise<Session | undefined> | undefined;
+
+/**
+ * The session to send a request with: with Cognito, an ID token about to run out
+ * is renewed first with the refresh token (one renewal at a time); a refresh
+ * that fails leaves the old token while it lasts, then none (sign in again).
+ */
+export async function liveSession(): Promise<Session | undefined> {
+  const s = session();
+  if (!s) return undefined;
+  if (!s.refreshToken || !pool || Date.parse(s.expiresAt) - Date.now() > REFRESH_BEFORE_MS) return s;
+  const auth = pool;
+  refreshing ??= (async () => {
+    try {
+      const answer = await cognito(auth, 'InitiateAuth', { AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: auth.clientId, AuthParameters: { REFRESH_TOKEN: s.refreshToken } });
+      const next = sessionOf(answer, s.email, s.refreshToken);
+      if (next) {
+        saveSession(next);
+        return next;
+      }
+    } catch {
+      // the refresh token was revoked or ran out: the old token while it lasts
+    }
+    if (Date.parse(s.expiresAt) > Date.now()) return s;
+    clearSession();
+    return undefined;
+  })().finally(() => {
+    refreshing = undefined;
+  });
+  return refreshing;
 }
 
 export function saveSession(s: Session): void {
@@ -98,7 +142,7 @@ async function signInLocal(email: string, password: string): Promise<SignInResul
 // Cognito (the user pool's public client: no secret)
 
 interface CognitoAnswer {
-  AuthenticationResult?: { IdToken?: string; ExpiresIn?: number };
+  AuthenticationResult?: { IdToken?: string; ExpiresIn?: number; RefreshToken?: string };
   ChallengeName?: string;
   ChallengeParameters?: { USER_ID_FOR_SRP?: string };
   Session?: string;
@@ -106,11 +150,18 @@ interface CognitoAnswer {
   message?: string;
 }
 
+/** Cognito's endpoint: the stack's (its partition's suffix), else the one of the commercial regions; only https on Cognito's own host. */
+function cognitoEndpoint(auth: Extract<AuthConfig, { kind: 'cognito' }>): string {
+  const given = auth.endpoint?.replace(/\/+$/, '');
+  if (given && /^https:\/\/cognito-idp\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(given)) return `${given}/`;
+  return `https://cognito-idp.${auth.region}.amazonaws.com/`;
+}
+
 async function cognito(auth: Extract<AuthConfig, { kind: 'cognito' }>, target: 'InitiateAuth' | 'RespondToAuthChallenge', body: unknown): Promise<CognitoAnswer> {
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(auth.region)) throw new SignInError(T.configMissing);
   let res: Response;
   try {
-    res = await fetch(`https://cognito-idp.${auth.region}.amazonaws.com/`, {
+    res = await fetch(cognitoEndpoint(auth), {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `AWSCognitoIdentityProviderService.${target}` },
       body: JSON.stringify(body),
@@ -140,12 +191,14 @@ async function cognito(auth: Extract<AuthConfig, { kind: 'cognito' }>, target: '
   }
 }
 
-function sessionOf(answer: CognitoAnswer, email: string): Session | undefined {
+/** The session of Cognito's answer; a refresh answers with no new refresh token, so the one given is kept. */
+function sessionOf(answer: CognitoAnswer, email: string, refreshToken?: string): Session | undefined {
   const token = answer.AuthenticationResult?.IdToken;
   if (!token) return undefined;
   const seconds = answer.AuthenticationResult?.ExpiresIn ?? 3600;
+  const refresh = answer.AuthenticationResult?.RefreshToken ?? refreshToken;
   // a minute early, so a request never leaves with a token about to expire
-  return { token, email, expiresAt: new Date(Date.now() + Math.max(60, seconds - 60) * 1000).toISOString() };
+  return { token, email, expiresAt: new Date(Date.now() + Math.max(60, seconds - 60) * 1000).toISOString(), ...(refresh ? { refreshToken: refresh } : {}) };
 }
 
 async function signInCognito(auth: Extract<AuthConfig, { kind: 'cognito' }>, email: string, password: string): Promise<SignInResult> {

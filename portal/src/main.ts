@@ -8,7 +8,7 @@
 import type { Lang } from '../../functions/core/model';
 import { ApiError, api, whenUnauthenticated } from './api';
 import { setApiBase } from './api-base';
-import { clearSession, saveSession, session } from './auth';
+import { clearSession, saveSession, session, useAuthConfig } from './auth';
 import { bi, biBlock, biText, h, replace } from './dom';
 import { T } from './text';
 import type { Me, PortalConfig } from './types';
@@ -258,6 +258,7 @@ async function boot(): Promise<void> {
   try {
     config = await loadConfig();
     setApiBase(config.api);
+    useAuthConfig(config.auth);
   } catch {
     const retry = h('button', { type: 'button', class: 'secondary' }, bi(T.retry));
     retry.addEventListener('click', () => void boot());

@@ -1,7 +1,8 @@
 // The shapes of /config.json, and the API's answers (docs/api.md) as the core
 // defines them.
 
-export type AuthConfig = { kind: 'local' } | { kind: 'cognito'; region: string; clientId: string; userPoolId: string };
+/** How the portal signs in; `endpoint` is Cognito's (https://cognito-idp.{region}.{partition suffix}), else the amazonaws.com one. */
+export type AuthConfig = { kind: 'local' } | { kind: 'cognito'; region: string; endpoint?: string; clientId: string; userPoolId: string };
 
 export interface PortalConfig {
   auth: AuthConfig;

@@ -93,7 +93,7 @@ const err = (code: string, zh: string, en: string) => ({ error: { code, message:
 
 /** The stand-in API: a clerk of market-regulation and an office user. */
 async function mockApi(context: BrowserContext, server: StaticServer, seen: Seen): Promise<void> {
-  const tokens: Record<string, 'clerk' | 'office'> = { 'T-clerk': 'clerk', 'T-office': 'office', 'ID-TOKEN': 'clerk' };
+  const tokens: Record<string, 'clerk' | 'office'> = { 'T-clerk': 'clerk', 'T-office': 'office', 'ID-TOKEN': 'clerk', 'ID-TOKEN-2': 'clerk' };
   await context.route(
     (url) => url.pathname.startsWith('/api/'),
     async (route) => {
@@ -222,6 +222,11 @@ async function mockApi(context: BrowserContext, server: StaticServer, seen: Seen
     const body = JSON.parse(req.postData() ?? '{}');
     seen.cognito.push({ target, body });
     const cors = { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/x-amz-json-1.1' };
+    if (target.endsWith('InitiateAuth') && body.AuthFlow === 'REFRESH_TOKEN_AUTH') {
+      if (body.AuthParameters?.REFRESH_TOKEN !== 'REFRESH') return route.fulfill({ status: 400, headers: cors, body: JSON.stringify({ __type: 'NotAuthorizedException', message: 'Invalid Refresh Token' }) });
+      // a refresh answers with a new ID token and no new refresh token
+      return route.fulfill({ status: 200, headers: cors, body: JSON.stringify({ AuthenticationResult: { IdToken: 'ID-TOKEN-2', ExpiresIn: 3600, AccessToken: 'ACCESS-2' } }) });
+    }
     if (target.endsWith('InitiateAuth')) {
       if (body.AuthParameters?.PASSWORD !== 'temporary') return route.fulfill({ status: 400, headers: cors, body: JSON.stringify({ __type: 'NotAuthorizedException', message: 'Incorrect username or password.' }) });
       return route.fulfill({ status: 200, headers: cors, body: JSON.stringify({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'S1', ChallengeParameters: { USER_ID_FOR_SRP: 'user-123' } }) });
@@ -513,10 +518,25 @@ describe.skipIf(SKIP)('the portal in headless Chromium (stand-in API)', () => {
       body: { ChallengeName: 'NEW_PASSWORD_REQUIRED', ClientId: 'client-1', Session: 'S1', ChallengeResponses: { USERNAME: 'user-123', NEW_PASSWORD: 'Str0ngPassword' } },
     });
     expect(seen.api.find((c) => c.url === '/api/me')?.auth).toBe('Bearer ID-TOKEN');
-    // only the ID token is kept
+    // the ID token and the refresh token are kept (this tab only), the access token is not
     const stored = await page.evaluate(() => window.sessionStorage.getItem('qtrack.session'));
     expect(stored).toContain('ID-TOKEN');
-    expect(stored).not.toMatch(/REFRESH|ACCESS/);
+    expect(stored).toContain('REFRESH');
+    expect(stored).not.toMatch(/ACCESS/);
+
+    // 56 minutes on, the ID token has 3 minutes left: the next request renews it first, with the refresh token
+    await page.clock.setFixedTime(new Date(NOW.getTime() + 56 * 60_000));
+    const before = seen.api.length;
+    await page.click('#nav-alerts');
+    await page.waitForSelector('#alerts-body');
+    expect(seen.cognito.at(-1)).toEqual({
+      target: 'AWSCognitoIdentityProviderService.InitiateAuth',
+      body: { AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: 'client-1', AuthParameters: { REFRESH_TOKEN: 'REFRESH' } },
+    });
+    const after = seen.api.slice(before);
+    expect(after.length).toBeGreaterThan(0);
+    for (const call of after) expect(call.auth).toBe('Bearer ID-TOKEN-2');
+    expect(seen.cognito.filter((c) => c.body.AuthFlow === 'REFRESH_TOKEN_AUTH')).toHaveLength(1); // one renewal for all of them
     expect(problems).toEqual([]);
   });
 

@@ -298,7 +298,8 @@ describe('the distribution', () => {
     expect(own.json.Outputs?.[STACK_OUTPUTS.portalUrl]).toEqual({ Value: 'https://qtrack.example.gov.cn/' });
     expect(environmentOf(own, own.stack.intake.ingest)[ENV.portalUrl]).toBe('https://qtrack.example.gov.cn/');
     const cors = Object.values(own.json.Resources).find((r) => r.Type === 'Custom::PortalUploadCors')!;
-    expect(flatten(cors.Properties!.Create)).toContain('"AllowedOrigins":["https://qtrack.example.gov.cn"]');
+    // and the distribution's own *.cloudfront.net name, which still serves the portal
+    expect(flatten(cors.Properties!.Create)).toMatch(/"AllowedOrigins":\["https:\/\/qtrack\.example\.gov\.cn","https:\/\/.*DomainName.*"\]/);
   });
 
   it('serves only the listed countries when asked to', () => {
@@ -365,7 +366,7 @@ describe('the portal files', () => {
     });
   });
 
-  it('come with a config.json naming the pool, the client and /api', () => {
+  it('come with a config.json naming the pool, the client, Cognito’s endpoint (as the CSP names it) and /api', () => {
     const assembly = built.app.synth().directory;
     const markers = deployment.SourceMarkers as Record<string, unknown>[];
     const found = (deployment.SourceObjectKeys as string[])
@@ -375,7 +376,7 @@ describe('the portal files', () => {
     let text = readFileSync(join(found[0]!.dir, 'config.json'), 'utf8');
     for (const [marker, value] of Object.entries(found[0]!.markers)) text = text.replaceAll(marker, flatten(value));
     expect(JSON.parse(text)).toEqual({
-      auth: { kind: 'cognito', region: 'AWS::Region', userPoolId: ids.pool, clientId: ids.client },
+      auth: { kind: 'cognito', region: 'AWS::Region', endpoint: 'https://cognito-idp.AWS::Region.AWS::URLSuffix', userPoolId: ids.pool, clientId: ids.client },
       api: '/api',
     });
   });

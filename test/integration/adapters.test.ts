@@ -81,6 +81,46 @@ describe('the DynamoDB adapters on dynalite', () => {
   const items = async (table: string) =>
     ((await embedded.clients.dynamodb.send(new ScanCommand({ TableName: table, ConsistentRead: true }))).Items ?? []).map((i) => `${i.pk!.S} | ${i.sk!.S}`).sort();
 
+  /** The client as a function's role sees it: Scan is not granted (AccessDenied), every other call passes; `stopAfter` puts simulate a crash. */
+  const asFunction = (stopAfter = Number.POSITIVE_INFINITY) => {
+    let puts = 0;
+    return {
+      send: async (command: unknown) => {
+        if (command instanceof ScanCommand) throw Object.assign(new Error('not authorized to perform: dynamodb:Scan'), { name: 'AccessDeniedException' });
+        if (command instanceof PutItemCommand && ++puts > stopAfter) throw new Error('crash');
+        return embedded.clients.dynamodb.send(command as never);
+      },
+    } as unknown as typeof embedded.clients.dynamodb;
+  };
+
+  it('findVersion never scans in AWS: an unknown id is undefined, not a denied call; an old local data dir may scan', async () => {
+    const { table } = await embedded.stores();
+    const inAws = new DynamoSubmissionRepository(asFunction(), table);
+    expect(await inAws.findVersion('20260101T000000Z-0000000000')).toBeUndefined();
+    // a version saved before ids were filed (only its P#/V# item): found by the local scan only
+    const old = version('market-regulation', '2026-Q1', { id: 'old-1' });
+    await embedded.clients.dynamodb.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { pk: { S: 'P#2026-Q1' }, sk: { S: 'V#market-regulation#old-1' }, status: { S: 'accepted' }, receivedAt: { S: old.receivedAt }, data: { S: JSON.stringify(old) } },
+      }),
+    );
+    expect(await inAws.findVersion('old-1')).toBeUndefined();
+    expect(await new DynamoSubmissionRepository(embedded.clients.dynamodb, table, true).findVersion('old-1')).toEqual(old);
+  });
+
+  it('saveVersion files the id first: a version that is listed can always be found by its id, even after a crash between the writes', async () => {
+    const { table } = await embedded.stores();
+    const v = version('construction', '2026-Q1', { id: 'sid-9' });
+    await expect(new DynamoSubmissionRepository(asFunction(1), table).saveVersion(v)).rejects.toThrow('crash');
+    const repo = new DynamoSubmissionRepository(asFunction(), table);
+    expect(await repo.allVersions('2026-Q1')).toEqual([]); // not listed …
+    expect(await repo.findVersion('sid-9')).toBeUndefined(); // … and not found: nothing half-shown
+    await repo.saveVersion(v); // the redelivery
+    expect((await repo.allVersions('2026-Q1')).map((x) => x.submissionId)).toEqual(['sid-9']);
+    expect(await repo.findVersion('sid-9')).toEqual(v);
+  });
+
   it('writes the item layout runtime/contract.ts documents: P#/V#, S#, R# with the TTL attribute, C#, A# with gsi1', async () => {
     const { table } = await embedded.stores();
     const repo = new DynamoSubmissionRepository(embedded.clients.dynamodb, table);

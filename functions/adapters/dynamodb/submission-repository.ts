@@ -45,6 +45,12 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
   constructor(
     private readonly db: DynamoDBClient,
     private readonly table: string,
+    /**
+     * findVersion may Scan for versions saved before their id was filed (old local
+     * data dirs). Off in AWS: no function is granted Scan, and an unknown id must
+     * be "not found", not a denied call.
+     */
+    private readonly scanUnfiled = false,
   ) {}
 
   async getVersion(period: string, department: string, submissionId: string): Promise<SubmissionVersion | undefined> {
@@ -63,6 +69,7 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
       new GetItemCommand({ TableName: this.table, Key: { pk: s(ITEM.filed(submissionId)), sk: s(ITEM.filedSort) }, ConsistentRead: true }),
     );
     if (index.Item) return this.getVersion(index.Item.period!.S!, index.Item.department!.S!, submissionId);
+    if (!this.scanUnfiled) return undefined;
     // versions saved before the index existed: look for them (rare; a local data dir)
     let start: Record<string, AttributeValue> | undefined;
     do {
@@ -167,6 +174,15 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
   }
 
   async saveVersion(version: SubmissionVersion): Promise<void> {
+    // the id is filed first: a version that is listed (allVersions) can always be
+    // found by its id too (findVersion), even between the two writes or after a
+    // crash between them, which a redelivery repairs
+    await this.db.send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: { pk: s(ITEM.filed(version.submissionId)), sk: s(ITEM.filedSort), period: s(version.period), department: s(version.department) },
+      }),
+    );
     await this.db.send(
       new PutItemCommand({
         TableName: this.table,
@@ -177,12 +193,6 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
           receivedAt: s(version.receivedAt),
           data: s(JSON.stringify(version)),
         },
-      }),
-    );
-    await this.db.send(
-      new PutItemCommand({
-        TableName: this.table,
-        Item: { pk: s(ITEM.filed(version.submissionId)), sk: s(ITEM.filedSort), period: s(version.period), department: s(version.department) },
       }),
     );
   }
