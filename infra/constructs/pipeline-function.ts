@@ -37,6 +37,12 @@ export interface PipelineFunctionProps {
   readonly logRetention?: RetentionDays;
   /** @default functions/handlers/{handlerName}.ts under the repository root */
   readonly entry?: string;
+  /**
+   * Bundle the AWS SDK at the lock file's versions instead of using the one the
+   * runtime ships (which AWS does not promise, and which need not include the
+   * presigner). @default false
+   */
+  readonly bundleAwsSdk?: boolean;
 }
 
 /** Object-key prefixes (from PREFIX) a function may use in one bucket. */
@@ -110,8 +116,9 @@ export class PipelineFunction extends NodejsFunction {
         sourcesContent: false,
         target: 'node22',
         format: OutputFormat.CJS,
-        // The Node 22 runtime ships AWS SDK v3; bundling it would only add size.
-        externalModules: ['@aws-sdk/*'],
+        // The Node 22 runtime ships AWS SDK v3 clients; bundling them would only add
+        // size — except where a function needs more than the clients (bundleAwsSdk).
+        externalModules: props.bundleAwsSdk ? [] : ['@aws-sdk/*'],
         // esbuild is installed locally; never fall back to Docker.
         forceDockerBundling: false,
       },

@@ -157,6 +157,9 @@ export class Portal extends Construct {
       memorySize: 512,
       // API Gateway gives up on an integration after 30 s anyway.
       timeout: Duration.seconds(30),
+      // the presigner and the S3 client's endpoint rules the POST signer reads, at
+      // the versions the tests ran (the runtime's own SDK need not have the presigner)
+      bundleAwsSdk: true,
     });
 
     // ---- The CDN and its logs come first: the user pool's invitation links the portal.
