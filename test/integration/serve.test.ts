@@ -15,6 +15,7 @@ import { silentLogger } from '../../functions/adapters/memory';
 import { main } from '../../functions/local/cli';
 import { openDataDir } from '../../functions/local/data-dir';
 import { MAX_UPLOADS_IN_FLIGHT, PORTAL_CSP, type Serving, startServe } from '../../functions/local/serve';
+import { openLocalPipeline } from '../../functions/local/runtime';
 import { LocalUsers, loadSecret, signToken } from '../../functions/local/users';
 import { ROOT } from '../../scripts/build-cli.mjs';
 import { brandCertificate, CERT_HEADERS, inspectionRows, xlsx } from '../support/workbooks';
@@ -652,4 +653,51 @@ describe('qtrack serve --now', () => {
       await replay.stop();
     }
   });
+});
+
+describe('qtrack serve: a large portal upload is stored whole', () => {
+  it('3,000 inspection rows and 400 certificates on three sheets, through grant → /upload → ingest: every row stored, read back equal', async () => {
+    const top = mkdtempSync(join(tmpdir(), 'qtrack-serve-large-'));
+    const dir = join(top, 'data');
+    openDataDir(dir, true);
+    await new LocalUsers(dir).add({ email: A.email, password: A.password, role: 'clerk', department: A.department });
+    const rows = inspectionRows(2990, 10);
+    const certs = Array.from({ length: 400 }, (_, i) => brandCertificate(i + 1));
+    const bytes = await xlsx({
+      抽查明细: rows,
+      认证明细: [CERT_HEADERS, ...certs],
+      指标: [
+        ['指标代码', '数值'],
+        ['STANDARDS_LED_COUNT', 3],
+      ],
+    });
+    const big = await startServe({ dataDir: dir, port: 0, logger: silentLogger, portalDir, signInDelayMs: DELAY_MS });
+    let submissionId: string;
+    try {
+      const token = (await call(big.url, 'POST', '/api/session', json({ email: A.email, password: A.password }))).json().token;
+      const grant = (
+        await call(big.url, 'POST', '/api/uploads', { ...json({ period: PERIOD, fileName: 'large.xlsx', size: bytes.length }), headers: { 'content-type': 'application/json', ...auth(token) } })
+      ).json();
+      expect((await fetch(grant.url, { method: 'POST', body: form(grant.fields, bytes, 'large.xlsx') })).status).toBe(204);
+      const done = (await call(big.url, 'GET', `/api/uploads/${grant.uploadId}?period=${PERIOD}`, { headers: auth(token) })).json();
+      expect(done).toMatchObject({ state: 'done', version: { status: 'accepted', uploadedBy: A.email } });
+      submissionId = done.version.submissionId;
+      // ingest read storage back: every accepted row of every sheet is there
+      const report = (await call(big.url, 'GET', `/api/versions/${submissionId}`, { headers: auth(token) })).json().report;
+      const sheet = (kind: string) => report.sheets.find((s: { kind: string }) => s.kind === kind);
+      expect([sheet('inspections').storedRows, sheet('certifications').storedRows, sheet('indicators').storedRows]).toEqual([3000, 400, 1]);
+    } finally {
+      await big.stop();
+    }
+    // and, opened again, the records are the rows that were sent, in order
+    const pipeline = await openLocalPipeline({ dataDir: dir, create: false, logger: silentLogger });
+    try {
+      const inspections = await pipeline.deps.submissions.getRecords<{ batchId: string; creditCode: string }>(submissionId!, 'inspections');
+      expect(inspections.map((r) => [r.batchId, r.creditCode])).toEqual(rows.slice(1).map((r) => [r[0], r[3]]));
+      const certificates = await pipeline.deps.submissions.getRecords<{ certificateNo: string; holder: string }>(submissionId!, 'certifications');
+      expect(certificates.map((c) => [c.certificateNo, c.holder])).toEqual(certs.map((c) => [c[3], c[1]]));
+    } finally {
+      await pipeline.stop();
+    }
+  }, 120_000);
 });
