@@ -25,3 +25,14 @@ export function nagLogicalId(resource: IConstruct): string | undefined {
   const cfn = resource.node.defaultChild as CfnElement | undefined;
   return cfn ? Stack.of(cfn).getLogicalId(cfn) : undefined;
 }
+
+/**
+ * A construct CDK puts once at the stack root for its own use (a bucket
+ * notifications or bucket deployment handler), found by its id's prefix, so a
+ * finding can be acknowledged on it alone; throws when the stack has none.
+ */
+export function stackSingleton(scope: IConstruct, idPrefix: string): IConstruct {
+  const found = Stack.of(scope).node.children.find((c) => c.node.id.startsWith(idPrefix));
+  if (!found) throw new Error(`expected the CDK-provided ${idPrefix} construct in the stack`);
+  return found;
+}

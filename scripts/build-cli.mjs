@@ -50,7 +50,8 @@ export function isFresh() {
   }
 }
 
-function writeAtomic(path, contents) {
+/** Writes a file under a temporary name, then renames it into place (a reader never sees half a file). */
+export function writeAtomic(path, contents) {
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   writeFileSync(temp, contents);

@@ -20,13 +20,13 @@
 // dist/portal-build.json (beside the output, not in it) records the files, the
 // sizes and the sources' newest mtime; isPortalFresh() compares it with the
 // sources, for `qtrack serve` to rebuild a stale portal.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { newestSource as newestCliSource } from './build-cli.mjs';
+import { newestSource as newestCliSource, ROOT, writeAtomic } from './build-cli.mjs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export { ROOT };
 export const PORTAL_DIR = join(ROOT, 'dist', 'portal');
 /** The first page's script and style, compressed (each of gzip and brotli): at most this. */
 export const FIRST_PAGE_LIMIT = 150 * 1024;
@@ -105,13 +105,6 @@ function indexHtml({ script, style }) {
 </body>
 </html>
 `;
-}
-
-function writeAtomic(path, contents) {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(temp, contents);
-  renameSync(temp, path);
 }
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;

@@ -91,6 +91,9 @@ export function archivedSubmissionKey(department: string, period: string, submis
   return `${PREFIX.submissions}${department}/${period}/${submissionId}/${fileName}`;
 }
 
+/** The user metadata (x-amz-meta-…) an upload through the portal carries: who sent it, and the portal's upload id. */
+export const UPLOAD_METADATA = { uploader: 'uploader', uploadId: 'upload-id' } as const;
+
 /** A summary file of a period (in the reports bucket, and under the same key in the archive). */
 export function summaryKey(period: string, fileName: string): string {
   return `${PREFIX.summaries}${period}/${fileName}`;

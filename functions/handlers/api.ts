@@ -39,7 +39,7 @@ export function requestOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): ApiRe
       body = undefined;
     }
   }
-  const query = Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, v]));
+  const query = { ...event.queryStringParameters };
   const claims = claimsOf(event);
   return { method: event.requestContext.http.method, path: event.rawPath, query, body, ...(claims ? { claims } : {}) };
 }

@@ -81,7 +81,8 @@ export function displayWidth(text: string): number {
   return text.length + (text.match(WIDE)?.length ?? 0);
 }
 
-function padWide(text: string, width: number): string {
+/** The text and at least one space after it, to `width` columns (displayWidth). */
+export function padWide(text: string, width: number): string {
   return text + ' '.repeat(Math.max(1, width - displayWidth(text)));
 }
 

@@ -30,6 +30,7 @@ import { BUCKETS } from '../runtime/contract';
 import { DataDirError, hasDataDir } from './data-dir';
 import { type LocalPipeline, openLocalPipeline } from './runtime';
 import { LocalUsers, TokenIssuer } from './users';
+import type { Lang } from '../core/model';
 
 export const DEFAULT_PORT = 8080;
 const HOST = '127.0.0.1';
@@ -163,11 +164,6 @@ export async function ensurePortalBuilt(notice: (line: string) => void): Promise
 // ---------------------------------------------------------------------------
 // Answers
 
-interface Bilingual {
-  zh: string;
-  en: string;
-}
-
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body?: string | Uint8Array): void {
   if (res.headersSent) {
     res.destroy();
@@ -184,14 +180,14 @@ function sendApi(res: ServerResponse, status: number, body: unknown, headers: Re
   send(res, status, { ...API_HEADERS, ...(bytes ? {} : { 'Content-Type': 'application/json; charset=utf-8' }), ...headers }, bytes ? body : JSON.stringify(body));
 }
 
-function apiError(res: ServerResponse, status: number, code: string, message: Bilingual, headers: Record<string, string> = {}): void {
+function apiError(res: ServerResponse, status: number, code: string, message: Lang, headers: Record<string, string> = {}): void {
   sendApi(res, status, { error: { code, message } }, headers);
 }
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** An S3-style error: XML as S3 answers, or the API's JSON shape when the caller asks for JSON. */
-function s3Error(res: ServerResponse, status: number, code: string, message: Bilingual, extra: Record<string, string> = {}): void {
+function s3Error(res: ServerResponse, status: number, code: string, message: Lang, extra: Record<string, string> = {}): void {
   const id = randomUUID();
   if (/application\/json/i.test(res.req.headers.accept ?? '')) {
     send(res, status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...extra }, JSON.stringify({ error: { code, message } }));
@@ -203,12 +199,12 @@ function s3Error(res: ServerResponse, status: number, code: string, message: Bil
   send(res, status, { 'Content-Type': 'application/xml; charset=utf-8', 'Cache-Control': 'no-store', ...extra }, body);
 }
 
-function page(title: Bilingual, lines: Bilingual[]): string {
+function page(title: Lang, lines: Lang[]): string {
   const paragraphs = lines.map((l) => `<p lang="zh-CN">${l.zh}</p>\n<p lang="en">${l.en}</p>`).join('\n');
   return `<!doctype html>\n<html lang="zh-CN">\n<head><meta charset="utf-8"><title>${xml(title.zh)} / ${xml(title.en)}</title></head>\n<body>\n<h1>${xml(title.zh)} / ${xml(title.en)}</h1>\n${paragraphs}\n</body>\n</html>\n`;
 }
 
-function sendPage(res: ServerResponse, status: number, title: Bilingual, lines: Bilingual[]): void {
+function sendPage(res: ServerResponse, status: number, title: Lang, lines: Lang[]): void {
   send(res, status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }, page(title, lines));
 }
 

@@ -115,6 +115,13 @@ export function normaliseEmail(raw: string): string | undefined {
   return email.length <= 254 && EMAIL.test(email) ? email : undefined;
 }
 
+/** A normalised e-mail (trimmed, lower-case); throws UsersError when it is not one. */
+export function checkEmail(raw: string): string {
+  const email = normaliseEmail(raw);
+  if (!email) throw new UsersError(`“${raw}”不是有效的电子邮件地址`, `"${raw}" is not a valid e-mail address`);
+  return email;
+}
+
 /** The groups of a user's tokens, as Cognito's cognito:groups: office, or dept-{code}. */
 export function groupsOf(user: Pick<LocalUser, 'role' | 'department'>): string[] {
   return user.role === 'office' ? [OFFICE_GROUP] : [departmentGroup(user.department!)];
@@ -137,8 +144,7 @@ export function checkPassword(password: string): void {
 
 /** Checks and normalises a new user (e-mail, role, department, password); throws UsersError when something is wrong. */
 export function checkNewUser(input: NewUser): { email: string; role: Role; department?: string } {
-  const email = normaliseEmail(input.email);
-  if (!email) throw new UsersError(`“${input.email}”不是有效的电子邮件地址`, `"${input.email}" is not a valid e-mail address`);
+  const email = checkEmail(input.email);
   if (input.role === 'office') {
     if (input.department !== undefined) throw new UsersError('质量办用户不属于任何部门：--office 与 --department 只能选一个', 'an office user belongs to no department: give --office or --department, not both');
   } else if (input.role === 'clerk') {
@@ -242,7 +248,7 @@ export class LocalUsers {
 
   /** Removes the user with this e-mail; an e-mail of no user is refused (UsersError). */
   async remove(email: string): Promise<UserSummary> {
-    const normal = this.checkedEmail(email);
+    const normal = checkEmail(email);
     return this.locked(() => {
       const users = this.all();
       const at = users.findIndex((u) => u.email === normal);
@@ -256,7 +262,7 @@ export class LocalUsers {
 
   /** Gives the user with this e-mail a new password (the old one stops working); an e-mail of no user is refused (UsersError). */
   async setPassword(email: string, password: string): Promise<UserSummary> {
-    const normal = this.checkedEmail(email);
+    const normal = checkEmail(email);
     checkPassword(password);
     const hash = await hashPassword(password);
     return this.locked(() => {
@@ -284,12 +290,6 @@ export class LocalUsers {
     const user = this.find(email);
     const ok = await verifyPassword(password, user?.password ?? (await decoyHash()));
     return user && ok ? user : undefined;
-  }
-
-  private checkedEmail(raw: string): string {
-    const email = normaliseEmail(raw);
-    if (!email) throw new UsersError(`“${raw}”不是有效的电子邮件地址`, `"${raw}" is not a valid e-mail address`);
-    return email;
   }
 
   private noSuchUser(email: string): UsersError {

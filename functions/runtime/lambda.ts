@@ -20,11 +20,8 @@ export function lambdaClients(): Clients {
 }
 
 /** Only the ingest function is given the submissions bucket; the others get a store that says so. */
-const notGranted: ObjectStore = {
-  put: () => Promise.reject(new Error('this function has no access to the submissions bucket')),
-  get: () => Promise.reject(new Error('this function has no access to the submissions bucket')),
-  read: () => Promise.reject(new Error('this function has no access to the submissions bucket')),
-};
+const denied = () => Promise.reject(new Error('this function has no access to the submissions bucket'));
+const notGranted: ObjectStore = { put: denied, get: denied, read: denied };
 
 export type FunctionRole = 'ingest' | 'evaluate' | 'monitor' | 'summary' | 'api';
 

@@ -49,9 +49,9 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { OFFICE_GROUP, departmentGroup } from '../../functions/core/api/types';
-import { acknowledge, nagLogicalId } from '../nag';
+import { acknowledge, nagLogicalId, stackSingleton } from '../nag';
 import { SecureBucket } from './data-store';
 import { assertDepartmentCode, type UploadingDepartment } from './department-uploads';
 import { PipelineFunction, REPO_ROOT } from './pipeline-function';
@@ -352,7 +352,7 @@ export class Portal extends Construct {
     }
     this.groups = groups;
 
-    this.issuer = `https://cognito-idp.${region}.${urlSuffix}/${this.userPool.userPoolId}`;
+    this.issuer = `${cognitoEndpoint}/${this.userPool.userPoolId}`;
     this.authorizer = new HttpJwtAuthorizer('Cognito', this.issuer, {
       authorizerName: 'cognito-id-token',
       // ID tokens carry the app client id as aud (access tokens do not)
@@ -503,12 +503,8 @@ export class Portal extends Construct {
       'AwsSolutions-IAM5[Resource::*]',
       'cloudfront:CreateInvalidation and GetInvalidation after a deploy: CDK grants them on * (it cannot name the distribution without a dependency cycle); they only flush cached portal files.',
     );
-    const handler: IConstruct | undefined = Stack.of(this).node.children.find((c) =>
-      c.node.id.startsWith('Custom::CDKBucketDeployment'),
-    );
-    if (!handler) throw new Error('expected the BucketDeployment handler in the stack');
     acknowledge(
-      handler,
+      stackSingleton(this, 'Custom::CDKBucketDeployment'),
       'AwsSolutions-L1',
       'CDK-provided BucketDeployment handler: CDK pins its Python runtime to the version its bundled AWS CLI layer is built and tested for; it runs only during deploys, to copy the portal files.',
     );

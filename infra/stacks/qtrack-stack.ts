@@ -3,7 +3,7 @@
 // apart from the stateless ones (intake, jobs, alerting, operations, portal; the
 // portal's user pool, which holds the people, is retained and deletion-protected).
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import type { Construct, IConstruct } from 'constructs';
+import type { Construct } from 'constructs';
 import { PREFIX } from '../../functions/core/object-keys';
 import { STACK_OUTPUTS } from '../../functions/runtime/contract';
 import { DEFAULT_OFFSETS } from '../../functions/core/periods';
@@ -16,7 +16,7 @@ import type { PipelineFunction, TableAction } from '../constructs/pipeline-funct
 import { Portal, type PortalDomain } from '../constructs/portal';
 import { ScheduledJobs } from '../constructs/scheduled-jobs';
 import { SubmissionIntake } from '../constructs/submission-intake';
-import { acknowledge } from '../nag';
+import { acknowledge, stackSingleton } from '../nag';
 
 /** Defaults of the configurable offsets: the core's own (core/periods.ts), not a copy. */
 export const DEFAULT_DUE_DAYS = DEFAULT_OFFSETS.dueDays;
@@ -219,12 +219,8 @@ export class QtrackStack extends Stack {
    * that construct only.
    */
   private acknowledgeNotificationsHandler(): void {
-    const handler: IConstruct | undefined = this.node.children.find((c) =>
-      c.node.id.startsWith('BucketNotificationsHandler'),
-    );
-    if (!handler) throw new Error('expected the S3 bucket notifications handler in the stack');
     acknowledge(
-      handler,
+      stackSingleton(this, 'BucketNotificationsHandler'),
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'CDK-provided handler that applies the S3 → SQS notification at deploy time; it only writes its own logs with the basic execution policy.',
     );

@@ -176,7 +176,6 @@ async function route(): Promise<void> {
   replace(main, root);
   const ctx: ViewContext = {
     me: user,
-    config: config!,
     root,
     params,
     announce,

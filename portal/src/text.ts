@@ -4,7 +4,6 @@
 import type { Lang } from '../../functions/core/model';
 import { localDateTime, parsePeriod } from '../../functions/core/periods';
 import type { PortalState } from './types';
-import { PORTAL_STATE_LABEL } from '../../functions/core/labels';
 
 export const T = {
   appName: { zh: '长宁区质量数据报送', en: 'Changning quality data' },
@@ -14,8 +13,6 @@ export const T = {
   retry: { zh: '重试', en: 'Try again' },
   close: { zh: '关闭', en: 'Close' },
   all: { zh: '全部', en: 'all' },
-  none: { zh: '无', en: 'none' },
-  yes: { zh: '是', en: 'yes' },
 
   // sign in
   signInTitle: { zh: '登录', en: 'Sign in' },
@@ -61,7 +58,6 @@ export const T = {
     zh: '无法读取门户配置（/config.json），请告知质量办',
     en: 'The portal’s configuration (/config.json) could not be read: tell the office',
   },
-  noRole: { zh: '您的账号没有分配角色，请联系质量办管理员', en: 'Your account has no role: ask the office administrator' },
 
   // navigation
   nav: { zh: '主菜单', en: 'Main menu' },
@@ -105,7 +101,6 @@ export const T = {
   uploadedBy: { zh: '上传人', en: 'Uploaded by' },
   result: { zh: '结果', en: 'Result' },
   current: { zh: '当前', en: 'Current' },
-  currentFor: { zh: '当前数据', en: 'current for' },
   accepted: { zh: '已接收', en: 'accepted' },
   wouldAccept: { zh: '上传后可以接收', en: 'would be accepted' },
   wouldReject: { zh: '按原样上传将被退回', en: 'would be rejected as it is' },
@@ -178,7 +173,6 @@ export const T = {
   legend: { zh: '图例', en: 'Legend' },
   filter: { zh: '筛选', en: 'Filter' },
   type: { zh: '类型', en: 'Type' },
-  indicator: { zh: '指标', en: 'Indicator' },
   createdAt: { zh: '时间（北京时间）', en: 'Time (Beijing time)' },
   content: { zh: '内容', en: 'Message' },
   alertsCaption: { zh: '预警列表（从早到晚）', en: 'Alerts, oldest first' },
@@ -188,13 +182,9 @@ export const T = {
   summaryFiles: { zh: '汇总文件', en: 'Summary files' },
   linksExpire: { zh: '链接 5 分钟内有效，过期请重新打开本页', en: 'The links work for 5 minutes: open the page again after that' },
   show: { zh: '显示', en: 'Show' },
-  uploadsCaption: { zh: '本季度的上传（从早到晚）', en: 'This quarter’s uploads, oldest first' },
   noUploads: { zh: '本季度还没有上传', en: 'No upload for this quarter yet' },
   openDepartment: { zh: '查看该部门', en: 'Open the department' },
 } satisfies Record<string, Lang>;
-
-/** The portal's words for a department's quarter (the core's, beside the summary's). */
-export const STATE_LABEL = PORTAL_STATE_LABEL;
 
 /** Marks that tell the states apart without colour. */
 export const STATE_SYMBOL: Record<PortalState, string> = {

@@ -19,6 +19,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { UploadGrant, UploadSigner } from '../../core/api/types';
 import { QtrackError } from '../../core/errors';
+import { S3_FILENAME } from '../../core/api/uploads';
+import type { Lang } from '../../core/model';
 
 export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
 
@@ -26,9 +28,6 @@ export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
 export const SUCCESS_ACTION_STATUS = '204';
 
 const META_PREFIX = 'x-amz-meta-';
-
-/** What S3 replaces in a posted key with the name of the browser's file. */
-const FILENAME_VARIABLE = '$' + '{filename}';
 
 /** S3's limit on the user metadata of one object (names and values, UTF-8 bytes). */
 const MAX_METADATA_BYTES = 2048;
@@ -55,11 +54,6 @@ export interface SignPostPolicyInput {
   credentials: SigningCredentials;
 }
 
-export interface BilingualMessage {
-  zh: string;
-  en: string;
-}
-
 /** A request S3 would refuse, and why in words for the clerk. */
 export interface S3Refusal {
   ok: false;
@@ -68,12 +62,10 @@ export interface S3Refusal {
   /** S3's error code */
   code: string;
   /** what is wrong and what to do, for the clerk */
-  message: BilingualMessage;
+  message: Lang;
 }
 
-export type PostPolicyRefusal = S3Refusal;
-
-export type PostPolicyVerdict = { ok: true; key: string; metadata: Record<string, string> } | PostPolicyRefusal;
+export type PostPolicyVerdict = { ok: true; key: string; metadata: Record<string, string> } | S3Refusal;
 
 export interface VerifyPostPolicyExpect {
   /** the bucket the form was posted to */
@@ -177,7 +169,7 @@ export function signPostPolicy(input: SignPostPolicyInput): UploadGrant {
     throw new QtrackError(`not an S3 key for a browser upload (empty, over 1024 bytes, or with control characters): ${JSON.stringify(key)}`);
   }
   // S3 replaces ${filename} in a posted key with the name of the browser's file
-  if (key.includes(FILENAME_VARIABLE)) throw new QtrackError(`a posted key must not contain ${FILENAME_VARIABLE}: ${key}`);
+  if (key.includes(S3_FILENAME)) throw new QtrackError(`a posted key must not contain ${S3_FILENAME}: ${key}`);
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new QtrackError(`maxBytes must be a whole number of bytes, at least 1: ${maxBytes}`);
   if (!Number.isFinite(expiresInSeconds) || expiresInSeconds <= 0 || expiresInSeconds > 7 * 24 * 3600) {
     throw new QtrackError(`expiresInSeconds must be more than 0 and at most a week: ${expiresInSeconds}`);
@@ -230,12 +222,12 @@ export function signPostPolicy(input: SignPostPolicyInput): UploadGrant {
 
 const AGAIN = { zh: '请在门户重新上传', en: 'upload again from the portal' };
 
-function refusal(status: number, code: string, zh: string, en: string): PostPolicyRefusal {
+function refusal(status: number, code: string, zh: string, en: string): S3Refusal {
   return { ok: false, status, code, message: { zh, en } };
 }
 
 /** "the form is not as signed" — the answer to anything a clerk cannot fix but by starting over. */
-function tampered(code: string, zh: string, en: string, status = 403): PostPolicyRefusal {
+function tampered(code: string, zh: string, en: string, status = 403): S3Refusal {
   return refusal(status, code, `${zh}，${AGAIN.zh}`, `${en}: ${AGAIN.en}`);
 }
 
@@ -278,7 +270,7 @@ function conditionsOf(list: unknown[]): Condition[] | undefined {
 }
 
 /** What a failed condition means for the clerk, by the field it is about. */
-function conditionRefusal(field: string, missing: boolean): PostPolicyRefusal {
+function conditionRefusal(field: string, missing: boolean): S3Refusal {
   if (field === 'key') {
     return tampered('AccessDenied', '上传位置与上传许可不符（许可只允许存到指定位置）', "the upload's key is not the one its grant allows");
   }

@@ -1,7 +1,7 @@
 // The state of each department × quarter as the portal shows it: the summary's
 // 报送情况 (on time, late, missing, pending, incomplete) plus 被退回 when only
 // rejected versions came in, and the issue counts of the version that counts.
-import { DEPARTMENTS, inPlan } from '../catalog';
+import { inPlan } from '../catalog';
 import type { SubmissionVersion } from '../model';
 import { comparePeriods, currentPeriod, dueDate, lastEndedPeriod, normalizePeriod, type Period, periodsBetween } from '../periods';
 import { currentData, type SubmissionState, submissionStatuses } from '../submission-status';
@@ -62,7 +62,7 @@ export async function quarterStates(deps: PipelineDeps, period: Period, onlyDepa
   const [versions, current] = await Promise.all([deps.submissions.allVersions(period), deps.submissions.currentVersions(period)]);
   const due = dueDate(period, deps.offsets);
   const byId = new Map(versions.map((v) => [v.submissionId, v]));
-  return submissionStatuses(period, deps.clock.now(), versions, onlyDepartment ? DEPARTMENTS.filter((d) => d.code === onlyDepartment) : deps.departments, deps.plan, deps.offsets).map(
+  return submissionStatuses(period, deps.clock.now(), versions, onlyDepartment ? deps.departments.filter((d) => d.code === onlyDepartment) : deps.departments, deps.plan, deps.offsets).map(
     (s) => {
       const { missing } = currentData(deps.plan, s.department, current);
       const accepted = s.currentSubmissionId !== undefined;

@@ -62,9 +62,6 @@ export interface ApiDeps extends PipelineDeps {
   downloadSigner: DownloadSigner;
 }
 
-/** The S3 object metadata an upload through the portal carries (x-amz-meta-…). */
-export const UPLOAD_METADATA = { uploader: 'uploader', uploadId: 'upload-id' } as const;
-
 /** Group names of the office and of a department's clerks. */
 export const OFFICE_GROUP = 'office';
 export const departmentGroup = (code: string): string => `dept-${code}`;

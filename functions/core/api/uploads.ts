@@ -6,12 +6,12 @@
 import type { Lang } from '../model';
 import { DEFAULT_LIMITS, type FileLimits, issues } from '../workbook/guard';
 import { csvKindFromFileName } from '../workbook/read-csv';
-import { submissionKey } from '../object-keys';
+import { submissionKey, UPLOAD_METADATA } from '../object-keys';
 import type { Period } from '../periods';
 import type { UploadGrantAnswer } from './answers';
 import { type ErrorCode, fail, ok, refuse } from './http';
 import type { Caller } from './caller';
-import { type ApiDeps, type ApiResponse, UPLOAD_METADATA } from './types';
+import type { ApiDeps, ApiResponse } from './types';
 
 /** How long a grant may be used: long enough for 50 MB on a slow office line. */
 export const GRANT_SECONDS = 15 * 60;

@@ -26,7 +26,7 @@ export interface VersionView {
   hasAnnotated: boolean;
 }
 
-export function versionView(v: SubmissionVersion, currentFor: RecordKind[]): VersionView {
+function versionView(v: SubmissionVersion, currentFor: RecordKind[]): VersionView {
   return {
     submissionId: v.submissionId,
     department: v.department,

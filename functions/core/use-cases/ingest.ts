@@ -22,10 +22,9 @@ import { emptyAggregates } from '../submission/run';
 import { annotateWorkbook } from '../workbook/write/annotate';
 import type { PipelineDeps } from './deps';
 import { RECORD_CHUNK_BYTES, type RecordChunk } from '../ports';
-import { archivedSubmissionKey, parseSubmissionKey, reportKeys } from '../object-keys';
+import { archivedSubmissionKey, parseSubmissionKey, reportKeys, UPLOAD_METADATA } from '../object-keys';
 import { loadLedger } from './current';
 import { raiseAlerts } from './raise-alerts';
-import { UPLOAD_METADATA } from '../api/types';
 
 /** The part of an S3 object-created notification that ingest needs. */
 export interface UploadedObject {

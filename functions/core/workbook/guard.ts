@@ -36,7 +36,11 @@ const RESAVE = {
 
 /** Megabytes to one decimal; a size that would round onto the limit (50.0 over 50) is shown in bytes. */
 const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
-const sizeOver = (size: number, limit: number) => (mb(size) === mb(limit) ? `${size.toLocaleString('en-US')} 字节 bytes` : mb(size));
+function sizeOver(size: number, limit: number): Lang {
+  if (mb(size) !== mb(limit)) return { zh: mb(size), en: mb(size) };
+  const bytes = size.toLocaleString('en-US');
+  return { zh: `${bytes} 字节`, en: `${bytes} bytes` };
+}
 
 export function fileIssue(code: IssueCode, message: Lang, sheet?: string): Issue {
   return sheet === undefined ? { severity: 'error', code, message } : { severity: 'error', code, sheet, message };
@@ -80,8 +84,8 @@ export const issues = {
     }),
   tooLargeFile: (size: number, limits: FileLimits) =>
     fileIssue('FILE_TOO_LARGE', {
-      zh: `文件大小 ${sizeOver(size, limits.maxFileBytes).replace(' bytes', '')}，超过上限 ${mb(limits.maxFileBytes)}；请删除无关的工作表、图片或空白格式行后重新上传，或分批报送`,
-      en: `The file is ${sizeOver(size, limits.maxFileBytes).replace('字节 ', '')}, above the ${mb(limits.maxFileBytes)} limit; remove unrelated sheets, pictures or blank formatted rows, or split the submission`,
+      zh: `文件大小 ${sizeOver(size, limits.maxFileBytes).zh}，超过上限 ${mb(limits.maxFileBytes)}；请删除无关的工作表、图片或空白格式行后重新上传，或分批报送`,
+      en: `The file is ${sizeOver(size, limits.maxFileBytes).en}, above the ${mb(limits.maxFileBytes)} limit; remove unrelated sheets, pictures or blank formatted rows, or split the submission`,
     }),
   tooLargeInside: (detail: Lang) =>
     fileIssue('FILE_TOO_LARGE', {

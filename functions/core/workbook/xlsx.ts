@@ -111,7 +111,10 @@ export class PackageParts {
     const cap = Math.min(this.budget, Math.max(RATIO_FLOOR, Math.max(1, e.compressedSize) * limits.maxRatio));
     for await (const piece of asUtf8(entryBytes(this.source, e, this.inflate, cap))) {
       this.budget -= piece.length;
-      if (this.budget < 0) throw new WorkbookError(issues.tooLargeInside({ zh: `${e.name}：工作簿解压后超过 ${Math.round(limits.maxUncompressedBytes / 1048576)} MB`, en: `${e.name}: the workbook inflates past ${Math.round(limits.maxUncompressedBytes / 1048576)} MB` }));
+      if (this.budget < 0) {
+        const mb = Math.round(limits.maxUncompressedBytes / 1048576);
+        throw new WorkbookError(issues.tooLargeInside({ zh: `${e.name}：工作簿解压后超过 ${mb} MB`, en: `${e.name}: the workbook inflates past ${mb} MB` }));
+      }
       yield piece;
     }
   }
@@ -173,7 +176,8 @@ class Package {
     for (const e of this.entries) {
       declared += e.uncompressedSize;
       if (e.uncompressedSize > RATIO_FLOOR && e.uncompressedSize > Math.max(1, e.compressedSize) * limits.maxRatio) {
-        throw new WorkbookError(issues.tooLargeInside({ zh: `${e.name}：压缩比 ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))}:1`, en: `${e.name}: compressed ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))}:1` }));
+        const ratio = Math.round(e.uncompressedSize / Math.max(1, e.compressedSize));
+        throw new WorkbookError(issues.tooLargeInside({ zh: `${e.name}：压缩比 ${ratio}:1`, en: `${e.name}: compressed ${ratio}:1` }));
       }
     }
     if (declared > limits.maxUncompressedBytes) throw new WorkbookError(issues.tooLargeInside({ zh: `声明解压后共 ${Math.round(declared / 1048576)} MB`, en: `${Math.round(declared / 1048576)} MB declared uncompressed` }));

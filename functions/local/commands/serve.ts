@@ -36,10 +36,9 @@ async function serve({ io }: Cli, opts: Options): Promise<number> {
   const now = clockStart(opts.now);
   const port = portOf(opts.port);
   const dataDir = opts.dataDir ?? DEFAULT_DATA_DIR;
-  const [{ startServe, ensurePortalBuilt, DEFAULT_PORT, ServeError }, { LocalUsers, UsersError }] = await Promise.all([import('../serve'), import('../users')]);
+  const [{ startServe, ensurePortalBuilt, DEFAULT_PORT, ServeError }, { LocalUsers, UsersError }, { hasDataDir }] = await Promise.all([import('../serve'), import('../users'), import('../data-dir')]);
   // QTRACK_PORTAL_DIR: a portal built elsewhere, served as it is; else dist/portal, built first when stale
   const portalDir = process.env.QTRACK_PORTAL_DIR?.trim() || undefined;
-  const { hasDataDir } = await import('../data-dir');
   if (!portalDir && hasDataDir(dataDir)) await ensurePortalBuilt((line) => io.err(line));
   let serving;
   try {

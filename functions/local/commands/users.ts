@@ -8,9 +8,9 @@
 import type { Command } from 'commander';
 import { departmentGroup, OFFICE_GROUP } from '../../core/api/types';
 import { department as departmentOf } from '../../core/catalog';
-import { BilingualError } from '../../core/errors';
-import { bi, type Cli, departmentOption, type GlobalOptions, type Io, optionValue, requireDepartment, UsageError, withGlobalOptions } from '../args';
+import { bi, type Cli, departmentOption, displayWidth, type GlobalOptions, type Io, optionValue, padWide, requireDepartment, UsageError, withGlobalOptions } from '../args';
 import { awsFailure, StackError, stackOf, stackOutputs } from '../aws';
+import type { Role } from '../users';
 import { DEFAULT_DATA_DIR, printJson } from './common';
 
 interface AddOptions extends GlobalOptions {
@@ -93,7 +93,7 @@ export function usersCommand(program: Command, cli: Cli): void {
   withGlobalOptions(password).action((opts: PasswordOptions) => cli.run(opts, () => setPassword(cli, opts)));
 }
 
-type Role = 'office' | 'clerk';
+type UsersModule = typeof import('../users');
 
 function roleOf(opts: AddOptions): { role: Role; department?: string } {
   if (opts.office && opts.department !== undefined) {
@@ -109,45 +109,50 @@ function roleOf(opts: AddOptions): { role: Role; department?: string } {
 const roleText = (role: Role, department?: string) =>
   role === 'office' ? '质量办 / office' : `部门填报人 / clerk, ${department} ${department ? departmentOf(department).name : ''}`.trim();
 
+/** A UsersError (a bad e-mail or password, no such user, damaged file, locked) as a usage error; anything else as it is. */
+const asUsageError = (users: UsersModule, err: unknown): unknown => (err instanceof users.UsersError ? new UsageError(err.zh, err.en) : err);
+
 /** The --email of a command, normalised; missing or not an e-mail is a usage error. */
-async function emailOf(opts: { email?: string }): Promise<string> {
+function emailOf(users: UsersModule, opts: { email?: string }): string {
   if (opts.email === undefined) throw new UsageError('缺少 --email（电子邮件地址）', 'missing --email (an e-mail address)');
-  const { normaliseEmail } = await import('../users');
-  const email = normaliseEmail(opts.email);
-  if (!email) throw new UsageError(`“${opts.email}”不是有效的电子邮件地址`, `"${opts.email}" is not a valid e-mail address`);
-  return email;
+  try {
+    return users.checkEmail(opts.email);
+  } catch (err) {
+    throw asUsageError(users, err);
+  }
 }
 
 /** A --password given is long enough (the pool's own policy is checked by Cognito). */
-async function checkPasswordOption(password: string | undefined): Promise<void> {
-  const { MIN_PASSWORD_LENGTH } = await import('../users');
-  if (password !== undefined && [...password].length < MIN_PASSWORD_LENGTH) {
-    throw new UsageError(`密码至少需要 ${MIN_PASSWORD_LENGTH} 个字符`, `a password needs at least ${MIN_PASSWORD_LENGTH} characters`);
+function checkPasswordOption(users: UsersModule, password: string | undefined): void {
+  if (password === undefined) return;
+  try {
+    users.checkPassword(password);
+  } catch (err) {
+    throw asUsageError(users, err);
   }
 }
 
 /** Runs a change of the local users file; its UsersError (no such user, damaged file, locked) is a usage error. */
-async function local<T>(fn: () => Promise<T> | T): Promise<T> {
-  const { UsersError } = await import('../users');
+async function local<T>(users: UsersModule, fn: () => Promise<T> | T): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof UsersError) throw new UsageError(err.zh, err.en);
-    throw err;
+    throw asUsageError(users, err);
   }
 }
 
 async function addUser({ io }: Cli, opts: AddOptions): Promise<number> {
-  const email = await emailOf(opts);
+  const users = await import('../users');
+  const email = emailOf(users, opts);
   const { role, department } = roleOf(opts);
-  await checkPasswordOption(opts.password);
+  checkPasswordOption(users, opts.password);
   const stack = stackOf(opts);
-  if (stack) return addCognitoUser(io, opts, stack, { email, role, department, password: opts.password });
+  if (stack) return addCognitoUser(io, opts, stack, { email, role, department, password: opts.password }, users.groupsOf({ role, department })[0]!);
 
-  const [{ LocalUsers, generatePassword }, { openDataDir }] = await Promise.all([import('../users'), import('../data-dir')]);
+  const { openDataDir } = await import('../data-dir');
   const dir = openDataDir(opts.dataDir ?? DEFAULT_DATA_DIR, true);
-  const password = opts.password ?? generatePassword();
-  const user = await local(() => new LocalUsers(dir.root).add({ email, role, ...(department ? { department } : {}), password }));
+  const password = opts.password ?? users.generatePassword();
+  const user = await local(users, () => new users.LocalUsers(dir.root).add({ email, role, ...(department ? { department } : {}), password }));
   const generated = opts.password === undefined;
   if (opts.json) {
     printJson(io, { email: user.email, role: user.role, ...(user.department ? { department: user.department } : {}), createdAt: user.createdAt, ...(generated ? { password } : {}) });
@@ -161,12 +166,13 @@ async function addUser({ io }: Cli, opts: AddOptions): Promise<number> {
 }
 
 async function removeUser({ io }: Cli, opts: RemoveOptions): Promise<number> {
-  const email = await emailOf(opts);
+  const users = await import('../users');
+  const email = emailOf(users, opts);
   const stack = stackOf(opts);
   if (stack) return removeCognitoUser(io, opts, stack, email);
-  const [{ LocalUsers }, { openDataDir }] = await Promise.all([import('../users'), import('../data-dir')]);
+  const { openDataDir } = await import('../data-dir');
   const dir = openDataDir(opts.dataDir ?? DEFAULT_DATA_DIR, false);
-  const user = await local(() => new LocalUsers(dir.root).remove(email));
+  const user = await local(users, () => new users.LocalUsers(dir.root).remove(email));
   if (opts.json) {
     printJson(io, { email: user.email, role: user.role, ...(user.department ? { department: user.department } : {}), removed: true });
     return 0;
@@ -178,16 +184,16 @@ async function removeUser({ io }: Cli, opts: RemoveOptions): Promise<number> {
 }
 
 async function setPassword({ io }: Cli, opts: PasswordOptions): Promise<number> {
-  const email = await emailOf(opts);
-  await checkPasswordOption(opts.password);
+  const users = await import('../users');
+  const email = emailOf(users, opts);
+  checkPasswordOption(users, opts.password);
   const stack = stackOf(opts);
-  const { generatePassword } = await import('../users');
   const generated = opts.password === undefined;
-  const password = opts.password ?? generatePassword();
+  const password = opts.password ?? users.generatePassword();
   if (stack) return setCognitoPassword(io, opts, stack, email, password, generated);
-  const [{ LocalUsers }, { openDataDir }] = await Promise.all([import('../users'), import('../data-dir')]);
+  const { openDataDir } = await import('../data-dir');
   const dir = openDataDir(opts.dataDir ?? DEFAULT_DATA_DIR, false);
-  const user = await local(() => new LocalUsers(dir.root).setPassword(email, password));
+  const user = await local(users, () => new users.LocalUsers(dir.root).setPassword(email, password));
   if (opts.json) {
     printJson(io, { email: user.email, role: user.role, ...(user.department ? { department: user.department } : {}), ...(generated ? { password } : {}) });
     return 0;
@@ -202,9 +208,9 @@ async function setPassword({ io }: Cli, opts: PasswordOptions): Promise<number> 
 async function listUsers({ io }: Cli, opts: GlobalOptions): Promise<number> {
   const stack = stackOf(opts);
   if (stack) return listCognitoUsers(io, opts, stack);
-  const [{ LocalUsers }, { openDataDir }] = await Promise.all([import('../users'), import('../data-dir')]);
+  const [usersModule, { openDataDir }] = await Promise.all([import('../users'), import('../data-dir')]);
   const dir = openDataDir(opts.dataDir ?? DEFAULT_DATA_DIR, false);
-  const users = await local(() => new LocalUsers(dir.root).list());
+  const users = await local(usersModule, () => new usersModule.LocalUsers(dir.root).list());
   if (opts.json) {
     printJson(io, { users: users.map(({ id: _, ...u }) => u) });
     return 0;
@@ -219,9 +225,8 @@ async function listUsers({ io }: Cli, opts: GlobalOptions): Promise<number> {
 }
 
 function printTable(io: Io, rows: string[][], header: string[]): void {
-  const width = (t: string) => [...t].reduce((n, c) => n + (/[\u2e80-\u9fff\uff00-\uffe6]/.test(c) ? 2 : 1), 0);
-  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat(widths[i]! - width(c) + 2))).join('');
+  const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : padWide(c, widths[i]! + 2))).join('');
   io.out([line(header), ...rows.map(line)].join('\n'));
 }
 
@@ -242,13 +247,14 @@ async function userPoolOf(stack: string): Promise<string> {
   return pool;
 }
 
-const groupOf = (role: Role, department?: string) => (role === 'office' ? OFFICE_GROUP : departmentGroup(department!));
+/** Cognito's answer to a password the pool's policy refuses. */
+const passwordPolicyError = (err: unknown) =>
+  new StackError(`密码不符合用户池的密码策略：${(err as Error).message}`, `the password does not meet the pool's password policy: ${(err as Error).message}`, { cause: err });
 
-async function addCognitoUser(io: Io, opts: GlobalOptions, stack: string, user: { email: string; role: Role; department?: string; password?: string }): Promise<number> {
+async function addCognitoUser(io: Io, opts: GlobalOptions, stack: string, user: { email: string; role: Role; department?: string; password?: string }, group: string): Promise<number> {
   const pool = await userPoolOf(stack);
   const { CognitoIdentityProviderClient, AdminCreateUserCommand, AdminAddUserToGroupCommand } = await import('@aws-sdk/client-cognito-identity-provider');
   const cognito = new CognitoIdentityProviderClient({});
-  const group = groupOf(user.role, user.department);
   try {
     try {
       await cognito.send(
@@ -265,9 +271,7 @@ async function addCognitoUser(io: Io, opts: GlobalOptions, stack: string, user: 
     } catch (err) {
       const name = (err as { name?: string }).name;
       if (name === 'UsernameExistsException') throw new StackError(`用户池 ${pool} 中已有用户 ${user.email}`, `user ${user.email} exists already in pool ${pool}`, { cause: err });
-      if (name === 'InvalidPasswordException') {
-        throw new StackError(`密码不符合用户池的密码策略：${(err as Error).message}`, `the password does not meet the pool's password policy: ${(err as Error).message}`, { cause: err });
-      }
+      if (name === 'InvalidPasswordException') throw passwordPolicyError(err);
       throw awsFailure(err, { zh: `未能在用户池 ${pool} 中创建用户 ${user.email}`, en: `could not create user ${user.email} in pool ${pool}` });
     }
     try {
@@ -306,9 +310,7 @@ async function onCognitoUser<T>(pool: string, email: string, what: { zh: string;
     if (name === 'UserNotFoundException') {
       throw new StackError(`用户池 ${pool} 中没有用户 ${email}（用 qtrack users list --aws 查看）`, `no user ${email} in pool ${pool} (list them with qtrack users list --aws)`, { cause: err });
     }
-    if (name === 'InvalidPasswordException') {
-      throw new StackError(`密码不符合用户池的密码策略：${(err as Error).message}`, `the password does not meet the pool's password policy: ${(err as Error).message}`, { cause: err });
-    }
+    if (name === 'InvalidPasswordException') throw passwordPolicyError(err);
     throw awsFailure(err, what);
   } finally {
     cognito.destroy();
@@ -385,7 +387,7 @@ async function listCognitoUsers(io: Io, opts: GlobalOptions, stack: string): Pro
       } while (next);
     }
   } catch (err) {
-    throw err instanceof BilingualError ? err : awsFailure(err, { zh: `未能列出用户池 ${pool} 的用户`, en: `could not list the users of pool ${pool}` });
+    throw awsFailure(err, { zh: `未能列出用户池 ${pool} 的用户`, en: `could not list the users of pool ${pool}` });
   } finally {
     cognito.destroy();
   }

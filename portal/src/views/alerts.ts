@@ -4,17 +4,16 @@
 import { ALERT_TYPE_LABEL, SEVERITY_LABEL, SEVERITY_ORDER } from '../../../functions/core/labels';
 import type { Alert, AlertType } from '../../../functions/core/model';
 import { api } from '../api';
-import { bi, biBlock, h, headRow, replace, scrollTable, stackable } from '../dom';
+import { bi, biBlock, biText, h, headRow, replace, scrollTable, stackable } from '../dom';
 import { quarterLabel, T, when } from '../text';
-import { choiceSelect, departmentChoices, departmentLabel, errorBox, loadingBox, pageTitle, periodSelect, type ViewContext } from './common';
+import { choiceSelect, chosenPeriod, departmentChoices, departmentLabel, errorBox, loadingBox, pageTitle, periodSelect, type ViewContext } from './common';
 
 const SEVERITY_SYMBOL: Record<Alert['severity'], string> = { critical: '✕', warning: '▲', info: 'ⓘ' };
 
 export async function alertsView(ctx: ViewContext): Promise<void> {
   const { me, params } = ctx;
   const office = me.role === 'office';
-  const wanted = params.get('period');
-  const period = periodSelect('alerts-period', me.periods, wanted && me.periods.includes(wanted) ? wanted : me.currentPeriod);
+  const period = periodSelect('alerts-period', me.periods, chosenPeriod(ctx));
   const department = office ? choiceSelect('alerts-department', T.department, departmentChoices(me.departments), params.get('department') ?? undefined) : undefined;
   const type = choiceSelect(
     'alerts-type',
@@ -66,7 +65,7 @@ export async function alertsView(ctx: ViewContext): Promise<void> {
 }
 
 function alertsTable(ctx: ViewContext, alerts: Alert[], period: string): HTMLElement {
-  const count = h('p', { id: 'alerts-count', class: 'count', 'data-count': String(alerts.length) }, `${quarterLabel(period).zh} / ${quarterLabel(period).en}: ${alerts.length} `, bi(T.alertCount));
+  const count = h('p', { id: 'alerts-count', class: 'count', 'data-count': String(alerts.length) }, `${biText(quarterLabel(period))}: ${alerts.length} `, bi(T.alertCount));
   if (alerts.length === 0) return h('div', null, count, h('p', { class: 'empty', id: 'alerts-empty' }, bi(T.noAlerts)));
   // the quarter is the filter's, a clerk's department their own: neither takes a column; the message gets the room
   const office = ctx.me.role === 'office';

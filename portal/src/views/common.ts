@@ -4,11 +4,10 @@ import type { Lang } from '../../../functions/core/model';
 import { ApiError } from '../api';
 import { bi, biBlock, biText, h } from '../dom';
 import { quarterLabel, T } from '../text';
-import type { DepartmentInfo, Me, PortalConfig } from '../types';
+import type { DepartmentInfo, Me } from '../types';
 
 export interface ViewContext {
   me: Me;
-  config: PortalConfig;
   /** the element the view fills (inside <main>) */
   root: HTMLElement;
   /** the route's query (#/alerts?period=2026-Q1 → period) */
@@ -56,12 +55,18 @@ export function errorBox(err: unknown, retry?: () => void): HTMLElement {
   );
 }
 
+/** The quarter a one-quarter view opens on: the route's `period` when it is one of /api/me's, else the current one. */
+export function chosenPeriod(ctx: ViewContext): Me['currentPeriod'] {
+  const wanted = ctx.params.get('period');
+  return wanted && ctx.me.periods.includes(wanted) ? wanted : ctx.me.currentPeriod;
+}
+
 /** A labelled <select> of quarters, newest first. */
 export function periodSelect(id: string, periods: string[], value: string | undefined, label: Lang = T.quarter): { field: HTMLElement; select: HTMLSelectElement } {
   const select = h(
     'select',
     { id, name: id },
-    [...periods].reverse().map((p) => h('option', { value: p, selected: p === value }, `${quarterLabel(p).zh} / ${quarterLabel(p).en}`)),
+    [...periods].reverse().map((p) => h('option', { value: p, selected: p === value }, biText(quarterLabel(p)))),
   );
   return { field: h('div', { class: 'field' }, h('label', { for: id }, bi(label)), select), select };
 }

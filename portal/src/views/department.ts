@@ -7,12 +7,13 @@
 //   GET /api/versions/{id}                 a version's report
 //   GET /api/versions/{id}/download?file=annotated|original → the browser goes to the link
 //   GET /api/template[?department=D]       the blank workbook (a Blob, saved)
+import { PORTAL_STATE_LABEL } from '../../../functions/core/labels';
 import type { Lang } from '../../../functions/core/model';
 import { sheetSpec } from '../../../functions/core/sheet-specs';
 import { api } from '../api';
-import { bi, h, headRow, replace, scrollTable, stackable } from '../dom';
+import { bi, biText, h, headRow, replace, scrollTable, stackable } from '../dom';
 import { navigateTo, saveBlob } from '../download';
-import { quarterLabel, STATE_LABEL, STATE_SYMBOL, T, when } from '../text';
+import { quarterLabel, STATE_SYMBOL, T, when } from '../text';
 import type { QuarterRow, Version } from '../types';
 import { departmentLabel, errorBox, loadingBox, mapLimit, pageTitle, periodSelect, textOf, type ViewContext } from './common';
 import { reportView } from './report';
@@ -89,7 +90,7 @@ interface QuarterRows {
 }
 
 function stateCell(q: QuarterRow): HTMLElement {
-  const label = STATE_LABEL[q.state] ?? { zh: q.state, en: q.state };
+  const label = PORTAL_STATE_LABEL[q.state] ?? { zh: q.state, en: q.state };
   return h('span', { class: `state state-${q.state}`, 'data-state': q.state }, h('span', { 'aria-hidden': 'true' }, `${STATE_SYMBOL[q.state] ?? ''} `), bi(label));
 }
 
@@ -121,7 +122,7 @@ function quarterRows(ctx: ViewContext, q: QuarterRow, department: string | undef
     replace(toggle, bi(open ? T.hideHistory : T.history));
     if (open) void load();
   });
-  const missing = q.missing?.length ? h('small', { class: 'missing' }, h('br'), `${T.missingIndicators.zh} / ${T.missingIndicators.en}: ${q.missing.join(', ')}`) : null;
+  const missing = q.missing?.length ? h('small', { class: 'missing' }, h('br'), `${biText(T.missingIndicators)}: ${q.missing.join(', ')}`) : null;
   const row = h(
     'tr',
     { class: 'quarter', 'data-period': q.period, 'data-state': q.state },

@@ -2,11 +2,12 @@
 //   报送情况 / Submissions: every department × quarter   GET /api/status?period=P, for each of /api/me's periods
 //   季度汇总 / Quarterly summaries                       GET /api/summaries/{period} → links
 //   上传记录 / Uploads: who uploaded what and when        GET /api/versions?period=P
+import { PORTAL_STATE_LABEL } from '../../../functions/core/labels';
 import { ApiError, api } from '../api';
 import { bi, biText, h, replace, safeUrl, scrollTable } from '../dom';
-import { quarterLabel, STATE_LABEL, STATE_ORDER, STATE_SYMBOL, T, versionsCount, when } from '../text';
+import { quarterLabel, STATE_ORDER, STATE_SYMBOL, T, versionsCount, when } from '../text';
 import type { PortalState, StatusAnswer } from '../types';
-import { errorBox, loadingBox, mapLimit, pageTitle, periodSelect, type ViewContext } from './common';
+import { chosenPeriod, errorBox, loadingBox, mapLimit, pageTitle, periodSelect, type ViewContext } from './common';
 import { versionsTable } from './department';
 
 export async function statusGridView(ctx: ViewContext): Promise<void> {
@@ -35,7 +36,7 @@ export async function statusGridView(ctx: ViewContext): Promise<void> {
         'tr',
         null,
         h('th', { scope: 'col' }, bi(T.department)),
-        columns.map((a) => h('th', { scope: 'col', 'data-period': a.period }, bi(quarterLabel(a.period)), h('br'), h('small', null, `${T.dueDate.zh} / ${T.dueDate.en} ${a.dueDate}`))),
+        columns.map((a) => h('th', { scope: 'col', 'data-period': a.period }, bi(quarterLabel(a.period)), h('br'), h('small', null, `${biText(T.dueDate)} ${a.dueDate}`))),
       ),
     ),
     h(
@@ -70,19 +71,16 @@ export async function statusGridView(ctx: ViewContext): Promise<void> {
 }
 
 function stateMark(state: PortalState): HTMLElement {
-  return h('span', { class: `state state-${state}` }, h('span', { 'aria-hidden': 'true' }, `${STATE_SYMBOL[state] ?? ''} `), bi(STATE_LABEL[state] ?? { zh: state, en: state }));
+  return h('span', { class: `state state-${state}` }, h('span', { 'aria-hidden': 'true' }, `${STATE_SYMBOL[state] ?? ''} `), bi(PORTAL_STATE_LABEL[state] ?? { zh: state, en: state }));
 }
 
-/** The period picker of a one-quarter view, kept in the route's query. */
 /**
  * A quarter picker that loads the chosen quarter; `latest()` tells a load whether
  * its quarter is still the chosen one, so a slow answer for an earlier choice
  * never replaces the answer for the current one.
  */
 function quarterPicker(ctx: ViewContext, id: string, load: (period: string, latest: () => boolean) => Promise<void>): HTMLElement {
-  const { me, params } = ctx;
-  const wanted = params.get('period');
-  const picker = periodSelect(id, me.periods, wanted && me.periods.includes(wanted) ? wanted : me.currentPeriod);
+  const picker = periodSelect(id, ctx.me.periods, chosenPeriod(ctx));
   const form = h('form', { class: 'filters', id: `${id}-form` }, picker.field, h('button', { type: 'submit', class: 'primary', id: `${id}-show` }, bi(T.show)));
   let seq = 0;
   const run = (period: string) => {
@@ -111,7 +109,7 @@ export function summariesView(ctx: ViewContext): void {
       if (!latest()) return;
       replace(
         out,
-        h('h2', null, bi(T.summaryFiles), ` · ${quarterLabel(period).zh} / ${quarterLabel(period).en}`),
+        h('h2', null, bi(T.summaryFiles), ` · ${biText(quarterLabel(period))}`),
         h(
           'ul',
           { id: 'summaries-list', class: 'files' },

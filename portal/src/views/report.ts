@@ -4,7 +4,7 @@
 // its message, which says what is wrong and what to enter.
 import { ISSUE_SEVERITY_LABEL, issueLabel } from '../../../functions/core/labels';
 import type { Issue, Lang, ValidationReport } from '../../../functions/core/model';
-import { sheetSpec } from '../../../functions/core/sheet-specs';
+import { SHEETS } from '../../../functions/core/sheet-specs';
 import { bi, biBlock, h, headRow, scrollTable, stackable } from '../dom';
 import { T } from '../text';
 
@@ -94,12 +94,8 @@ export function reportView(report: ValidationReport, id: string, title: Lang = T
 }
 
 function kindLabel(kind: ValidationReport['sheets'][number]['kind']): Lang {
-  try {
-    const s = sheetSpec(kind);
-    return { zh: s.zh, en: s.en };
-  } catch {
-    return { zh: kind, en: kind };
-  }
+  const s = SHEETS.find((x) => x.kind === kind);
+  return s ? { zh: s.zh, en: s.en } : { zh: kind, en: kind };
 }
 
 /** The file's own name: a stored report's `file` is its storage key (submissions/{department}/{period}/{name}). */

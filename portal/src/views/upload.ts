@@ -8,12 +8,12 @@
 //   GET /api/versions/{id} → the stored report, with the annotated copy's download.
 import type { Lang, ValidationReport } from '../../../functions/core/model';
 import { api } from '../api';
-import { bi, biBlock, h, replace, safeUrl } from '../dom';
+import { bi, biBlock, biText, h, replace, safeUrl } from '../dom';
 import { fileSize, quarterLabel, T } from '../text';
 import type { UploadGrantAnswer, Version } from '../types';
 import { checkInBrowser } from '../validator-client';
 import type { CheckResponse } from '../validator/protocol';
-import { errorBox, LangError, pageTitle, periodSelect, textOf, type ViewContext } from './common';
+import { chosenPeriod, errorBox, LangError, pageTitle, periodSelect, textOf, type ViewContext } from './common';
 import { downloadButton } from './department';
 import { reportView } from './report';
 
@@ -24,8 +24,7 @@ export function uploadView(ctx: ViewContext): void {
     return;
   }
   const department = me.department.code;
-  const wanted = ctx.params.get('period');
-  const period = periodSelect('upload-period', me.periods, wanted && me.periods.includes(wanted) ? wanted : me.currentPeriod, T.chooseQuarter);
+  const period = periodSelect('upload-period', me.periods, chosenPeriod(ctx), T.chooseQuarter);
   const input = h('input', { type: 'file', id: 'upload-file', name: 'file', accept: '.xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv', 'aria-describedby': 'upload-file-hint' });
   const drop = h(
     'div',
@@ -87,7 +86,7 @@ export function uploadView(ctx: ViewContext): void {
   }
 
   function showCheck(answer: CheckResponse, file: File, quarter: string): void {
-    const heading = h('h2', { id: 'check-heading', tabindex: '-1' }, bi(T.checkTitle), h('span', { class: 'title-sub' }, ` · ${quarterLabel(quarter).zh} / ${quarterLabel(quarter).en}`));
+    const heading = h('h2', { id: 'check-heading', tabindex: '-1' }, bi(T.checkTitle), h('span', { class: 'title-sub' }, ` · ${biText(quarterLabel(quarter))}`));
     if (!answer.ok) {
       replace(check, heading, h('div', { id: 'check-summary', class: 'error-box', role: 'alert', 'data-state': 'failed' }, biBlock(T.checkFailed), h('small', { lang: 'en' }, answer.error)), uploadButton(file, quarter, false));
       ctx.announce(T.checkFailed, true);
